@@ -1,0 +1,49 @@
+# Qingchun knowledge base (青春健康知识库)
+#   make        set up what is missing, then build the site and every edition
+#   make test   the whole test suite
+# `make help` lists every target.
+
+PYTHON      ?= python3
+VENV        ?= .venv
+PY          := $(VENV)/bin/python
+SPHINXBUILD := $(VENV)/bin/sphinx-build
+SPHINXOPTS  ?= -n -W --keep-going
+BUILDDIR    ?= build
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+export SOURCE_DATE_EPOCH
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := all
+.PHONY: all help setup html check fix test preview bench clean
+
+all: setup html ## set up, then build the site and every edition
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort | column -t -s "$$(printf '\t')"
+
+setup: ## install what is missing (system packages, .venv, npm packages)
+	@bash tools/bootstrap.sh
+
+html: setup ## build the web site into build/html
+	$(SPHINXBUILD) -b html $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/html . $(BUILDDIR)/html
+
+check: setup ## run the content checks on the whole knowledge base
+	$(PY) -m tools.check
+
+fix: setup ## apply the checker's safe fixes (Chinese typography)
+	$(PY) -m tools.check --fix
+
+test: setup ## run the whole test suite (builds, browser, checks, doc8)
+	$(PY) -m tools.check
+	$(VENV)/bin/doc8 -e .md --max-line-length 10000 curriculum policies case-studies source
+	$(PY) -m pytest -q
+
+preview: setup ## live preview at http://127.0.0.1:8000 while you edit
+	$(VENV)/bin/sphinx-autobuild -b html -d $(BUILDDIR)/doctrees/preview . $(BUILDDIR)/preview --host 127.0.0.1 --port 8000 --ignore "$(BUILDDIR)/*" --ignore ".venv/*"
+
+bench: setup ## benchmark the builds against stock Sphinx (see tools/bench.py --help)
+	$(PY) -m tools.bench
+
+clean: ## remove build output
+	rm -rf $(BUILDDIR)

@@ -1,0 +1,96 @@
+"""Sphinx configuration for the Qingchun knowledge base (青春健康知识库).
+
+Sections: general, MyST, HTML, search, knowledge-base extensions. The source
+directory is the repository root; only the content collections are read.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+# -- General ------------------------------------------------------------------
+project = "青春健康知识库"
+author = "青春健康知识库编写组"
+language = "zh_CN"
+version = "0.1"
+release = os.environ.get("KB_RELEASE", "0.1.0")
+_year = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))).tm_year
+copyright = f"{_year}, {author}"
+
+root_doc = "source/index"
+include_patterns = ["source/**", "curriculum/**", "policies/**", "case-studies/**"]
+exclude_patterns = ["source/_data/**", "source/_templates/**", "source/_static/**", "**/_*/**"]
+templates_path = ["source/_templates"]
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "tools.extensions.kb_model",
+    "tools.extensions.kb_directives",
+    "tools.extensions.kb_bibliography",
+    "tools.extensions.kb_glossary",
+    "tools.extensions.kb_listings",
+    "tools.extensions.kb_safety",
+    "tools.extensions.kb_site",
+]
+
+nitpicky = True
+suppress_warnings: list[str] = []
+today_fmt = "%Y-%m-%d"
+
+# -- MyST ---------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "substitution", "attrs_inline",
+                          "attrs_block", "fieldlist"]
+myst_title_to_header = True
+myst_heading_anchors = 3
+# Raw HTML in content is escaped, never passed through (see kb_safety).
+myst_disable_syntax = ["html_block", "html_inline"]
+myst_url_schemes = ["http", "https", "mailto"]
+# Facts-registry substitutions ({{ fact_id }}) are added by kb_model.
+myst_substitutions: dict[str, str] = {}
+
+# -- HTML ---------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = ["source/_static"]
+html_css_files = ["kb.css"]
+html_last_updated_fmt = "%Y-%m-%d"
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    # Render only the open branch of the navigation on each page: keeps the
+    # build linear in the number of pages (see `make bench`).
+    "collapse_navbar": True,
+    "show_navbar_depth": 1,
+    "max_navbar_depth": 3,
+    "home_page_in_toc": True,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "search_bar_text": "搜索知识库……",
+}
+html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
+
+# -- Search -------------------------------------------------------------------
+# Sphinx's zh search segments with jieba; kb_site adds the glossary terms to
+# jieba's dictionary so that 流动人口 or 人户分离 index as one word.
+html_search_language = "zh"
+
+# -- Knowledge base -----------------------------------------------------------
+kb_edition = os.environ.get("KB_EDITION", "full")
+
+
+def _source_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+kb_source_commit = os.environ.get("KB_SOURCE_COMMIT") or _source_commit()

@@ -1,0 +1,87 @@
+"""The knowledge-base Sphinx extensions on tiny fixture projects (tests/roots)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def warnings(app) -> str:
+    return ANSI.sub("", app.warning.getvalue())
+
+
+def html(app, docname: str) -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True)
+def test_clean_build_and_generated_pages(app):
+    app.build()
+    assert warnings(app) == ""
+    home = html(app, "source/index")
+    # kb-pages: lessons grouped by age band, ordered by `order`
+    items = [a.get_text() for a in home.select("div.body ul li a")]
+    assert items.index("第一课") < items.index("第二课")
+    # lesson matrix: a table with the key concept as a column
+    matrix = home.select_one("table.kb-lesson-matrix")
+    assert matrix is not None and "人体与发育" in matrix.get_text()
+    # policy timeline: three dated events in order
+    timeline = [r.get_text(" ", strip=True) for r in home.select("table.kb-timeline tbody tr")]
+    assert [t.split()[0] for t in timeline] == ["2001-12-29", "2015-12-27", "2021-08-20"]
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True)
+def test_lesson_features(app):
+    app.build()
+    page = html(app, "curriculum/a-first")
+    text = page.get_text()
+    assert "假期为 15 天" in text  # facts registry substitution
+    assert page.select_one("a[href*='glossary']") is not None  # {term}
+    assert page.select_one(".kb-cite a[href*='bibliography.html#bib-unesco-itgse-2018']") is not None
+    assert "International technical guidance" in page.select_one("ul.kb-references").get_text()
+    assert "活动:小组讨论(10 分钟)" in text
+    assert "草稿" in page.select_one(".kb-draft-notice").get_text()
+    # the full site shows every box
+    for marker in ("TEACHER-ONLY-MARKER", "ANSWER-KEY-MARKER", "PARENTS-ONLY-MARKER", "HELP-MARKER"):
+        assert marker in text
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True,
+                    confoverrides={"kb_edition_audience": "junior-secondary"})
+def test_student_edition_drops_teacher_material(app):
+    app.build()
+    text = html(app, "curriculum/a-first").get_text()
+    assert "TEACHER-ONLY-MARKER" not in text
+    assert "ANSWER-KEY-MARKER" not in text
+    assert "PARENTS-ONLY-MARKER" not in text
+    assert "HELP-MARKER" in text
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True,
+                    confoverrides={"kb_edition_audience": "educators"})
+def test_educator_edition_keeps_teacher_material(app):
+    app.build()
+    text = html(app, "curriculum/a-first").get_text()
+    assert "TEACHER-ONLY-MARKER" in text and "ANSWER-KEY-MARKER" in text
+    assert "PARENTS-ONLY-MARKER" not in text
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True)
+def test_policy_status_box(app):
+    app.build()
+    box = html(app, "policies/pfpl").select_one(".kb-policy-status")
+    assert box is not None
+    assert "现行有效" in box.get_text() and "2015-12-27" in box.get_text()
+
+
+@pytest.mark.sphinx("html", testroot="frontmatter", freshenv=True)
+def test_front_matter_errors_name_file_and_line(app):
+    app.build()
+    w = warnings(app)
+    # unknown audience id, at the line of the audiences field
+    assert re.search(r"curriculum/a-first\.md:5: WARNING: audiences 中的读者 'teachers' 不存在。 — ", w)
+    # broken YAML, at the offending line of the file
+    assert re.search(r"curriculum/b-second\.md:13: WARNING: 元数据的 YAML 格式有误", w), w

@@ -1,0 +1,140 @@
+"""Content boxes of a lesson: activities, handouts, teacher notes and more.
+
+Each directive renders its MyST body inside a titled admonition with the
+classes ``kb-box kb-<name>`` so that the web theme, EPUB and print CSS style
+it. Teacher-only boxes (``teacher-note``, ``answer-key``) and passages for
+named audiences (``for-audience``) are filtered per edition: when
+``kb_edition_audience`` names a learner audience, they are removed from the
+doctree before anything is written.
+
+Directives: ``activity`` (``:minutes:`` required), ``handout``,
+``teacher-note``, ``answer-key``, ``parent-note``, ``help-box``,
+``history-note``, ``for-audience``.
+"""
+from __future__ import annotations
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from ._util import logger
+
+#: name -> (title, audience roles that see it; None = everyone)
+BOXES = {
+    "teacher-note": ("教师提示", ("educator",)),
+    "answer-key": ("参考答案(仅供教师)", ("educator",)),
+    "parent-note": ("给家长的话", None),
+    "help-box": ("需要帮助时", None),
+    "history-note": ("历史背景", None),
+}
+
+
+class kb_box(nodes.admonition):
+    """An admonition that remembers which audiences may see it."""
+
+
+def _box(directive: SphinxDirective, name: str, title: str, roles=None, audiences=None) -> list[nodes.Node]:
+    node = kb_box(classes=["kb-box", f"kb-{name}"])
+    node["kb_kind"] = name
+    node["kb_roles"] = list(roles or ())
+    node["kb_audiences"] = list(audiences or ())
+    directive.set_source_info(node)
+    title_node = nodes.title(title, title)
+    node += title_node
+    directive.state.nested_parse(directive.content, directive.content_offset, node)
+    return [node]
+
+
+class BoxDirective(SphinxDirective):
+    has_content = True
+    optional_arguments = 0
+
+    def run(self):
+        title, roles = BOXES[self.name]
+        return _box(self, self.name, title, roles)
+
+
+class ActivityDirective(SphinxDirective):
+    """A participatory activity: ``:::{activity} 名称`` with ``:minutes: 10``."""
+
+    has_content = True
+    required_arguments = 1
+    final_argument_whitespace = True
+    option_spec = {"minutes": directives.positive_int}
+
+    def run(self):
+        minutes = self.options.get("minutes")
+        if minutes is None:
+            logger.warning("活动缺少时长 — 在活动名称下一行写 :minutes: 10 这样的分钟数",
+                           location=self.get_location(), type="kb", subtype="ACT001")
+            title = f"活动:{self.arguments[0]}"
+        else:
+            title = f"活动:{self.arguments[0]}({minutes} 分钟)"
+        nodes_ = _box(self, "activity", title)
+        nodes_[0]["kb_minutes"] = minutes or 0
+        return nodes_
+
+
+class HandoutDirective(SphinxDirective):
+    """A student worksheet that prints on its own page."""
+
+    has_content = True
+    required_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self):
+        return _box(self, "handout", f"学生活动单:{self.arguments[0]}")
+
+
+class ForAudienceDirective(SphinxDirective):
+    """A passage only for the audiences named in the argument."""
+
+    has_content = True
+    required_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self):
+        ids = self.arguments[0].split()
+        known = getattr(self.env.app, "kb_data", None)
+        names = []
+        for aid in ids:
+            aud = known.audiences.get(aid) if known else None
+            if aud is None:
+                logger.warning(f"for-audience 中的读者 {aid!r} 不存在 — 可用的 id 见 source/_data/audiences.yml",
+                               location=self.get_location(), type="kb", subtype="FM003")
+            names.append(aud.name if aud else aid)
+        return _box(self, "for-audience", "仅供" + "、".join(names), audiences=ids)
+
+
+def filter_for_edition(app: Sphinx, doctree: nodes.document) -> None:
+    """Drop boxes the edition's audience must not see."""
+    audience_id = app.config.kb_edition_audience
+    if not audience_id:
+        return
+    audience = app.kb_data.audiences.get(audience_id)
+    role = audience.role if audience else None
+    for node in list(doctree.findall(kb_box)):
+        roles, auds = node["kb_roles"], node["kb_audiences"]
+        if (roles and role not in roles) or (auds and audience_id not in auds):
+            node.parent.remove(node)
+
+
+def visit_kb_box(self, node):
+    self.visit_admonition(node)
+
+
+def depart_kb_box(self, node):
+    self.depart_admonition(node)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(kb_box, **{fmt: (visit_kb_box, depart_kb_box)
+                            for fmt in ("html", "latex", "text", "man", "texinfo")})
+    for name in BOXES:
+        app.add_directive(name, BoxDirective)
+    app.add_directive("activity", ActivityDirective)
+    app.add_directive("handout", HandoutDirective)
+    app.add_directive("for-audience", ForAudienceDirective)
+    app.connect("doctree-read", filter_for_edition)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,412 @@
+"""Pages generated from front matter: listings, matrices, timeline, figures.
+
+Read-time:
+- ``{kb-toctree} <folder>``: a toctree of the pages in a folder, ordered by
+  front-matter ``order`` then id (options ``:caption:``, ``:maxdepth:``,
+  ``:hidden:``).
+
+Resolved after all pages are read (placeholders filled at
+``doctree-resolved``, so they always see the whole corpus):
+- ``{kb-pages}``: pages filtered by ``:type:``, ``:audience:``,
+  ``:collection:``, grouped by ``:group-by:`` (type, age_band,
+  policy_status, case_topics, region, period).
+- ``{lesson-matrix}``: lessons by age band and key concept.
+- ``{coverage-matrix}``: the 27 ITGSE topics and the Chinese guidance
+  against lessons by age band.
+- ``{policy-timeline}``: every dated event of every policy page, in order.
+- ``{facts-table}``: the facts registry (``:source:`` to filter).
+
+Every policy page also gets a status box, and every draft page a draft
+notice, inserted under its title.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.directives.other import TocTree
+from sphinx.util.docutils import SphinxDirective
+
+from ._util import kb_pages, logger
+
+TYPE_NAMES = {"lesson": "课程", "policy": "政策解读", "case-study": "案例", "guide": "指南", "page": "页面"}
+STATUS_NAMES = {"in-force": "现行有效", "amended": "已修改", "repealed": "已废止", "superseded": "已被取代"}
+GROUP_ORDER = {"policy_status": ["in-force", "amended", "superseded", "repealed"]}
+
+
+def _sort_key(page):
+    return (page.meta.get("order", 999), page.meta.get("id", ""))
+
+
+class KBTocTree(TocTree):
+    """A toctree whose entries come from the pages in a folder."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self):
+        folder = self.arguments[0].strip("/")
+        pages = kb_pages(self.env)
+        entries = [(d, p) for d, p in pages.items()
+                   if d.startswith(folder + "/") and d != self.env.docname
+                   and d.count("/") == folder.count("/") + 1
+                   and not d.endswith("/index")]
+        entries.sort(key=lambda dp: _sort_key(dp[1]))
+        # index pages of sub-folders come after pages of the folder itself
+        subs = sorted(d for d in pages if d.startswith(folder + "/") and d.endswith("/index")
+                      and d.count("/") == folder.count("/") + 2)
+        self.content = [f"/{d}" for d, _ in entries] + [f"/{d}" for d in subs]
+        self.arguments = []
+        return super().run()
+
+
+class kb_listing(nodes.General, nodes.Element):
+    """Placeholder filled in at doctree-resolved."""
+
+
+def _placeholder(directive: SphinxDirective, kind: str) -> list[nodes.Node]:
+    node = kb_listing(kind=kind, options=dict(directive.options))
+    directive.set_source_info(node)
+    env = directive.env
+    if not hasattr(env, "kb_listing_docs"):
+        env.kb_listing_docs = set()
+    env.kb_listing_docs.add(env.docname)
+    return [node]
+
+
+def _listing_directive(kind: str, spec: dict | None = None):
+    class _D(SphinxDirective):
+        has_content = False
+        option_spec = spec or {}
+
+        def run(self):
+            return _placeholder(self, kind)
+
+    _D.__name__ = f"Listing_{kind}"
+    return _D
+
+
+PAGES_SPEC = {"type": directives.unchanged, "audience": directives.unchanged,
+              "collection": directives.unchanged, "group-by": directives.unchanged}
+
+# ---------------------------------------------------------------------------
+# Rendering helpers
+
+
+class _Ctx:
+    def __init__(self, app: Sphinx, fromdocname: str):
+        self.app = app
+        self.fromdocname = fromdocname
+        self.pages = kb_pages(app.env)
+        self.data = app.kb_data
+        self.docs = set(app.env.all_docs)
+
+    def link(self, docname: str, text: str | None = None) -> nodes.Node:
+        page = self.pages.get(docname)
+        text = text or (page.meta.get("title") if page else docname)
+        if docname not in self.docs:
+            return nodes.inline(text, text)
+        uri = self.app.builder.get_relative_uri(self.fromdocname, docname)
+        return nodes.reference(text, text, internal=True, refuri=uri)
+
+    def select(self, type_=None, audience=None, collection=None):
+        out = []
+        for docname, page in self.pages.items():
+            m = page.meta
+            if type_ and m.get("type") not in type_.split(","):
+                continue
+            if audience and audience not in (m.get("audiences") or ()):
+                continue
+            if collection and not docname.startswith(collection.strip("/") + "/"):
+                continue
+            if m.get("type") == "page" or docname not in self.docs:
+                continue
+            out.append((docname, page))
+        out.sort(key=lambda dp: (dp[1].meta.get("age_band", ""), *_sort_key(dp[1])))
+        return out
+
+
+def _para(*children) -> nodes.paragraph:
+    p = nodes.paragraph()
+    for c in children:
+        p += nodes.Text(c) if isinstance(c, str) else c
+    return p
+
+
+def _table(header: list[str], rows: list[list], classes=()) -> nodes.table:
+    table = nodes.table(classes=["kb-table", *classes])
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    for _ in header:
+        group += nodes.colspec(colwidth=1)
+    thead = nodes.thead()
+    row = nodes.row()
+    for h in header:
+        row += nodes.entry("", _para(h))
+    thead += row
+    group += thead
+    tbody = nodes.tbody()
+    for cells in rows:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            if isinstance(cell, list):
+                for i, c in enumerate(cell):
+                    entry += c if isinstance(c, nodes.Element) and not isinstance(c, nodes.Inline) else _para(c)
+            else:
+                entry += cell if isinstance(cell, nodes.paragraph) else _para(cell)
+            row += entry
+        tbody += row
+    group += tbody
+    return table
+
+
+def _page_item(ctx: _Ctx, docname: str, page) -> nodes.list_item:
+    para = _para(ctx.link(docname))
+    bits = []
+    if page.meta.get("type") == "lesson":
+        bits.append(f"{page.meta.get('age_band', '')} 岁 · {page.meta.get('duration_minutes', '')} 分钟")
+    if page.meta.get("type") == "policy":
+        bits.append(STATUS_NAMES.get(page.meta.get("policy_status"), ""))
+    if page.meta.get("status") == "draft":
+        bits.append("草稿")
+    if bits:
+        para += nodes.inline("", "(" + " · ".join(b for b in bits if b) + ")", classes=["kb-meta"])
+    item = nodes.list_item("", para)
+    if page.meta.get("summary"):
+        item += _para(page.meta["summary"])
+    return item
+
+
+def _group_label(ctx: _Ctx, key: str, value) -> str:
+    if key == "type":
+        return TYPE_NAMES.get(value, value)
+    if key == "policy_status":
+        return STATUS_NAMES.get(value, value)
+    if key == "age_band":
+        band = ctx.data.age_bands.get(str(value))
+        return band["name"] if band else str(value)
+    if key == "case_topics":
+        topic = ctx.data.case_topics.get(value)
+        return topic["name"] if topic else value
+    if key == "period":
+        return "原文未注明年份" if value == "unknown" else str(value)
+    return str(value)
+
+
+def render_pages(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
+    selected = ctx.select(opts.get("type"), opts.get("audience"), opts.get("collection"))
+    key = opts.get("group-by")
+    if not selected:
+        return [_para("(暂无页面。)")]
+    if not key:
+        return [nodes.bullet_list("", *(_page_item(ctx, d, p) for d, p in selected))]
+    groups: dict = defaultdict(list)
+    for d, p in selected:
+        values = p.meta.get(key)
+        for v in values if isinstance(values, list) else [values]:
+            groups[v if v is not None else "—"].append((d, p))
+    order = GROUP_ORDER.get(key)
+    keys = sorted(groups, key=lambda v: (order.index(v) if order and v in order else 99, str(v)))
+    out = []
+    for value in keys:
+        rubric = nodes.rubric(text=f"{_group_label(ctx, key, value)}({len(groups[value])})")
+        out.append(rubric)
+        out.append(nodes.bullet_list("", *(_page_item(ctx, d, p) for d, p in groups[value])))
+    return out
+
+
+def _bands(ctx):
+    return sorted(ctx.data.age_bands, key=lambda b: ctx.data.age_bands[b].get("order", 0))
+
+
+def render_lesson_matrix(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
+    lessons = ctx.select("lesson")
+    concepts = list(ctx.data.key_concepts.values())
+    header = ["年龄段"] + [f"{kc['number']}. {kc['name']}" for kc in concepts]
+    rows = []
+    for band in _bands(ctx):
+        row = [ctx.data.age_bands[band]["name"]]
+        for kc in concepts:
+            cell = [_para(ctx.link(d)) for d, p in lessons
+                    if p.meta.get("age_band") == band and kc["id"] in (p.meta.get("key_concepts") or ())]
+            row.append(cell or ["—"])
+        rows.append(row)
+    return [_table(header, rows, ["kb-lesson-matrix"])]
+
+
+def render_coverage(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
+    lessons = ctx.select("lesson")
+    bands = _bands(ctx)
+    header = ["主题"] + [ctx.data.age_bands[b]["name"] for b in bands]
+    rows, uncovered = [], []
+    for tid, topic in ctx.data.topics.items():
+        row = [f"{tid} {topic['name']}"]
+        any_ = False
+        for band in bands:
+            cell = [_para(ctx.link(d)) for d, p in lessons
+                    if p.meta.get("age_band") == band and tid in (p.meta.get("topics") or ())]
+            any_ |= bool(cell)
+            row.append(cell or ["—"])
+        if not any_:
+            uncovered.append(f"{tid} {topic['name']}")
+        rows.append(row)
+    covered = len(ctx.data.topics) - len(uncovered)
+    out = [_para(f"课程覆盖了 {covered}/{len(ctx.data.topics)} 个主题。"
+                 + ("未覆盖:" + "、".join(uncovered) + "。" if uncovered else "")),
+           _table(header, rows, ["kb-coverage-matrix"])]
+    g_rows = []
+    for gid, g in ctx.data.guidance.items():
+        cell = [_para(ctx.link(d)) for d, p in lessons if gid in (p.meta.get("guidance") or ())]
+        g_rows.append([g["name"], cell or ["—"]])
+    out.append(_table(["国内指导文件", "对应课程"], g_rows, ["kb-guidance-matrix"]))
+    return out
+
+
+def policy_events(pages) -> list[tuple[str, str, str]]:
+    """(date, docname, event) for every dated change recorded in policy front matter."""
+    events = []
+    for docname, page in pages:
+        m = page.meta
+        if m.get("adopted"):
+            events.append((str(m["adopted"]), docname, "通过/发布"))
+        if m.get("in_force"):
+            events.append((str(m["in_force"]), docname, "施行"))
+        for date in m.get("amended") or ():
+            events.append((str(date), docname, "修改"))
+        if m.get("repealed"):
+            events.append((str(m["repealed"]), docname, "废止"))
+    events.sort(key=lambda e: (e[0], e[1]))
+    return events
+
+
+def render_timeline(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
+    pages = ctx.select("policy")
+    rows = []
+    for date, docname, event in policy_events(pages):
+        meta = ctx.pages[docname].meta
+        rows.append([date, [_para(ctx.link(docname, meta.get("instrument") or meta.get("title")))],
+                     event, STATUS_NAMES.get(meta.get("policy_status"), "")])
+    if not rows:
+        return [_para("(暂无政策页面。)")]
+    return [_table(["日期", "文件", "事件", "现行状态"], rows, ["kb-timeline"])]
+
+
+def render_facts(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
+    wanted = opts.get("source")
+    rows = []
+    for fact in ctx.data.facts.values():
+        if wanted and fact.source != wanted:
+            continue
+        as_of = fact.as_of or "原文未注明年份"
+        conflicts = ";".join(f"{c.get('locator', '')}:{c.get('value')}" for c in fact.conflicts)
+        rows.append([fact.label, fact.display(), as_of, f"{fact.locator}" or "—", conflicts or "—"])
+    if not rows:
+        return [_para("(暂无登记的数字。)")]
+    return [_table(["指标", "数值", "时间", "出处", "其他副本的不同记载"], rows, ["kb-facts"])]
+
+
+RENDERERS = {"pages": render_pages, "lesson-matrix": render_lesson_matrix,
+             "coverage-matrix": render_coverage, "policy-timeline": render_timeline,
+             "facts-table": render_facts}
+
+
+def _resolve(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    nodes_ = list(doctree.findall(kb_listing))
+    if not nodes_:
+        return
+    ctx = _Ctx(app, fromdocname)
+    for node in nodes_:
+        node.replace_self(RENDERERS[node["kind"]](ctx, node["options"]))
+
+
+# ---------------------------------------------------------------------------
+# Status boxes under the title
+
+
+def _insert_notices(app: Sphinx, doctree: nodes.document) -> None:
+    docname = app.env.docname
+    page = kb_pages(app.env).get(docname)
+    if page is None or not page.meta:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    m = page.meta
+    boxes = []
+    if m.get("type") == "policy":
+        box = nodes.admonition(classes=["kb-box", "kb-policy-status", f"kb-status-{m.get('policy_status')}"])
+        box += nodes.title(text="现行状态")
+        items = nodes.bullet_list()
+        facts = [("文件", m.get("instrument")), ("适用地区", m.get("jurisdiction")),
+                 ("状态", STATUS_NAMES.get(m.get("policy_status"), m.get("policy_status"))),
+                 ("通过/发布", m.get("adopted")), ("施行", m.get("in_force")),
+                 ("修改", "、".join(str(a) for a in m.get("amended") or ()) or None),
+                 ("废止", m.get("repealed"))]
+        for label, value in facts:
+            if value:
+                items += nodes.list_item("", _para(f"{label}:{value}"))
+        if m.get("superseded_by"):
+            target = next((d for d, p in kb_pages(app.env).items() if p.meta.get("id") == m["superseded_by"]), None)
+            para = _para("取代它的是:")
+            if target:
+                para += _pending_doc(target)
+            else:
+                para += nodes.Text(m["superseded_by"])
+                logger.warning(f"superseded_by 指向的页面 {m['superseded_by']!r} 不存在 — 填写取代它的政策页面的 id",
+                               location=(docname, page.line_of("superseded_by")), type="kb", subtype="FM003")
+            items += nodes.list_item("", para)
+        box += items
+        boxes.append(box)
+    if m.get("status") == "draft":
+        note = nodes.container(classes=["kb-draft-notice"])
+        note += _para("草稿:本页尚未经过专家审核,内容可能修改。")
+        boxes.insert(0, note)
+    title_index = section.first_child_matching_class(nodes.title)
+    pos = (title_index or 0) + 1
+    for offset, box in enumerate(boxes):
+        section.insert(pos + offset, box)
+
+
+def _pending_doc(docname: str):
+    from sphinx import addnodes
+    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{docname}",
+                                refexplicit=False, refwarn=True)
+    ref += nodes.inline(docname, docname)
+    return ref
+
+
+def _outdated(app, env, added, changed, removed):
+    if added or changed or removed:
+        return sorted(getattr(env, "kb_listing_docs", set()) - set(removed))
+    return []
+
+
+def _purge(app, env, docname):
+    getattr(env, "kb_listing_docs", set()).discard(docname)
+
+
+def _merge(app, env, docnames, other):
+    env.kb_listing_docs = getattr(env, "kb_listing_docs", set()) | getattr(other, "kb_listing_docs", set())
+
+
+def _visit_skip(self, node):
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(kb_listing, **{fmt: (_visit_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo")})
+    app.add_directive("kb-toctree", KBTocTree)
+    app.add_directive("kb-pages", _listing_directive("pages", PAGES_SPEC))
+    app.add_directive("lesson-matrix", _listing_directive("lesson-matrix"))
+    app.add_directive("coverage-matrix", _listing_directive("coverage-matrix"))
+    app.add_directive("policy-timeline", _listing_directive("policy-timeline"))
+    app.add_directive("facts-table", _listing_directive("facts-table", {"source": directives.unchanged}))
+    app.connect("doctree-read", _insert_notices)
+    app.connect("doctree-resolved", _resolve)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

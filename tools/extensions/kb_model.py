@@ -1,0 +1,59 @@
+"""Read the content model into Sphinx: front matter, data files, facts.
+
+On ``config-inited`` the facts registry becomes MyST substitutions
+(``{{ fact_id }}``). Before documents are read, every page's front matter is
+read once through :func:`tools.model.read_page` and validated; problems are
+build warnings at ``file:line`` (so ``-W`` fails the build). The pages are
+kept on ``app.kb_pages`` (docname -> Page) for the other extensions.
+
+Config values: ``kb_edition`` (edition id, ``full`` for the whole site),
+``kb_edition_audience`` (audience id the edition is for, or None),
+``kb_source_commit``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from tools.model import check_unique_ids, load_data, read_page
+
+from ._util import warn_problem
+
+
+def _config_inited(app: Sphinx, config) -> None:
+    data = load_data(app.srcdir)
+    app.kb_data = data
+    subs = dict(config.myst_substitutions or {})
+    for fact in data.facts.values():
+        subs.setdefault(fact.id, fact.display())
+    config.myst_substitutions = subs
+
+
+def _read_front_matter(app: Sphinx, env, docnames) -> None:
+    data = app.kb_data
+    pages = {}
+    for docname in sorted(env.found_docs):
+        path = Path(env.doc2path(docname))
+        rel = path.relative_to(app.srcdir).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue  # Sphinx itself reports unreadable sources
+        pages[docname] = read_page(rel, text, data=data)
+    app.kb_pages = pages
+    for docname, page in pages.items():
+        for problem in page.problems:
+            warn_problem(app, problem, docname)
+    by_path = {p.path: d for d, p in pages.items()}
+    for problem in check_unique_ids(pages.values()):
+        warn_problem(app, problem, by_path.get(problem.path))
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("kb_edition", "full", "env", types=(str,))
+    app.add_config_value("kb_edition_audience", None, "env", types=(str, type(None)))
+    app.add_config_value("kb_source_commit", "unknown", "html", types=(str,))
+    app.connect("config-inited", _config_inited, priority=400)
+    app.connect("env-before-read-docs", _read_front_matter)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

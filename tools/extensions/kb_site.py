@@ -1,0 +1,130 @@
+"""Site-wide pieces of the web edition.
+
+- Chinese search: the glossary terms and their deprecated forms are added
+  to jieba's dictionary, so multi-character terms index as one word.
+- Every page's footer names the edition, version, build date and source
+  commit (the build date honours ``SOURCE_DATE_EPOCH``).
+- The HTML output gets a top-level ``index.html`` that forwards to the home
+  page, which works from disk as well as from a server.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+
+def build_date() -> str:
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
+    return time.strftime("%Y-%m-%d", time.gmtime(epoch))
+
+
+def _builder_inited(app: Sphinx) -> None:
+    data = app.kb_data
+    words = set()
+    for term in data.terms.values():
+        words.add(term.term)
+        words.update(d["form"] for d in term.deprecated if d.get("form"))
+    words.update(t["name"] for t in data.case_topics.values())
+    if words:
+        path = Path(app.doctreedir) / "kb-jieba-dict.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = sorted(f"{w.replace(' ', '')} 20 n" for w in words if w and " " not in w.strip())
+        text = "\n".join(lines) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        app.config.html_search_options = {**(app.config.html_search_options or {}), "dict": str(path)}
+    opts = dict(app.config.html_theme_options or {})
+    edition = app.config.kb_edition
+    opts["extra_footer"] = (
+        f'<p class="kb-colophon">版本 {app.config.release} · {edition} 版 · '
+        f"构建日期 {build_date()} · 源提交 {app.config.kb_source_commit}</p>"
+    )
+    app.config.html_theme_options = opts
+
+
+def _html_context(app, pagename, templatename, context, doctree):
+    context["kb_build_date"] = build_date()
+    context["kb_edition"] = app.config.kb_edition
+
+
+def _build_finished(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html" or app.builder.name != "html":
+        return
+    root = app.config.root_doc
+    target = app.builder.get_target_uri(root)
+    redirect = Path(app.outdir) / "index.html"
+    if root != "index":
+        redirect.write_text(
+            '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<title>{app.config.project}</title>'
+            f'<meta http-equiv="refresh" content="0; url={target}"></head>'
+            f'<body><p><a href="{target}">进入{app.config.project}</a></p></body></html>\n',
+            encoding="utf-8")
+
+
+# Downloads page and colophon
+
+
+FORMAT_NAMES = {"epub": "电子书(EPUB)", "pdf": "打印版(PDF)", "pdf-print": "印刷厂版(PDF,含出血和裁切线)",
+                "docx": "可编辑讲义(DOCX)", "zip": "离线网站包(ZIP)"}
+
+
+class DownloadsDirective(SphinxDirective):
+    """A table of the built editions, read from ``build/editions.json``."""
+
+    def run(self):
+        import json
+        manifest = Path(self.env.app.srcdir) / "build" / "editions.json"
+        self.env.note_dependency(str(manifest))
+        rows = []
+        if manifest.exists():
+            for cell in json.loads(manifest.read_text(encoding="utf-8")).get("editions", []):
+                rows.append(cell)
+        if not rows:
+            return [nodes.paragraph(text="各版本尚未构建。运行 make editions 后,这里会列出每个版本的格式、大小和日期。")]
+        table = nodes.table(classes=["kb-table", "kb-downloads"])
+        group = nodes.tgroup(cols=4)
+        table += group
+        for _ in range(4):
+            group += nodes.colspec(colwidth=1)
+        head = nodes.thead()
+        hrow = nodes.row()
+        for h in ("版本", "格式", "大小", "日期"):
+            hrow += nodes.entry("", nodes.paragraph(text=h))
+        head += hrow
+        group += head
+        body = nodes.tbody()
+        for cell in rows:
+            row = nodes.row()
+            link = nodes.reference(cell["title"], cell["title"], refuri="../" + cell["path"])
+            row += nodes.entry("", nodes.paragraph("", "", link))
+            row += nodes.entry("", nodes.paragraph(text=FORMAT_NAMES.get(cell["format"], cell["format"])))
+            row += nodes.entry("", nodes.paragraph(text=f"{cell['size'] / 1024 / 1024:.1f} MB"))
+            row += nodes.entry("", nodes.paragraph(text=cell["date"]))
+            body += row
+        group += body
+        return [table]
+
+
+class ColophonDirective(SphinxDirective):
+    def run(self):
+        cfg = self.config
+        items = nodes.bullet_list()
+        for label, value in (("版本", cfg.release), ("版别", cfg.kb_edition), ("构建日期", build_date()),
+                             ("源提交", cfg.kb_source_commit)):
+            items += nodes.list_item("", nodes.paragraph(text=f"{label}:{value}"))
+        return [items]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("downloads", DownloadsDirective)
+    app.add_directive("colophon", ColophonDirective)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("html-page-context", _html_context)
+    app.connect("build-finished", _build_finished)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,14 @@
+"""The content model: page types, front-matter schema, audiences, facts.
+
+The ground floor of the project. ``tools.extensions`` (Sphinx),
+``tools.check`` (the checker) and ``tools.publish`` (editions) all read pages
+and data through this package.
+"""
+from .data import Audience, Fact, KBData, Term, load_data
+from .pages import COLLECTIONS, Page, check_unique_ids, iter_content_files, read_page
+from .problems import ERROR, WARNING, Problem
+
+__all__ = [
+    "Audience", "Fact", "KBData", "Term", "load_data", "COLLECTIONS", "Page",
+    "check_unique_ids", "iter_content_files", "read_page", "ERROR", "WARNING", "Problem",
+]

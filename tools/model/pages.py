@@ -1,0 +1,249 @@
+"""Pages: reading front matter once and validating it against the content model.
+
+``read_page(path, text)`` splits a MyST page into front matter and body,
+parses the YAML (keeping line numbers), validates it against
+``page.schema.json`` and against the data registries, and returns a
+:class:`Page` with the problems found. The Sphinx extension, the checker and
+the publisher all call this; nothing else parses front matter.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+
+from . import yamlio
+from .data import KBData
+from .problems import ERROR, Problem
+
+SCHEMA_PATH = Path(__file__).with_name("page.schema.json")
+
+#: The collections of content pages, relative to the repository root.
+COLLECTIONS = ("curriculum", "policies", "case-studies", "source")
+
+#: Help for each field, used in error messages (Chinese, for writers).
+FIELD_HELP = {
+    "id": "页面编号:小写英文字母、数字和连字符,例如 puberty-changes",
+    "title": "页面标题(中文,2–60 字)",
+    "type": "页面类型:lesson(课程)、policy(政策解读)、case-study(案例)、guide(指南)或 page(站点页面)",
+    "audiences": "读者列表,取自 source/_data/audiences.yml 的 id,例如 [junior-secondary, educators]",
+    "status": "审核状态:新写的页面填 draft;审核通过后由审核人改为 reviewed",
+    "reviewer": "审核人的角色,例如 医学审核",
+    "updated": "最后更新日期,写成 2026-11-28 的形式",
+    "sources": "参考资料编号列表,取自 source/_data/bibliography.yml 的 key",
+    "age_band": "年龄段:9-12、12-15、15-18 或 18+(请加英文引号)",
+    "key_concepts": "核心概念 id 列表,取自 source/_data/concepts.yml",
+    "topics": "主题编号列表,例如 [\"6.3\", \"6.4\"](请加英文引号)",
+    "guidance": "本课对应的国内指导文件 id,取自 source/_data/concepts.yml 的 guidance",
+    "duration_minutes": "课时长度(分钟),写整数,例如 45",
+    "objectives": "学习目标列表,每条写 kind(knowledge/attitude/skill)和 text",
+    "policy_status": "现行状态:in-force(现行有效)、amended(已修改)、repealed(已废止)或 superseded(已被取代)",
+    "adopted": "通过日期,写成 2021-08-20、2021-08 或 2021",
+    "amended": "修改日期列表,例如 [2015-12-27, 2021-08-20]",
+    "repealed": "废止日期",
+    "period": "案例所属时期,写成 2005-2010 或 2008;原文没有年份时写 unknown",
+    "case_topics": "案例主题 id 列表,取自 source/_data/case_topics.yml",
+    "source_parts": "所依据的原始材料部分,例如 {document: 000_3bc8f167d1a0a5f9.txt, part: 第一篇, section: 一(一)}",
+}
+
+TYPE_NAMES = {"object": "键值对", "array": "列表", "string": "文字", "integer": "整数",
+              "boolean": "true 或 false", "null": "空值"}
+
+
+@functools.lru_cache(maxsize=1)
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def _validator():
+    return jsonschema.Draft202012Validator(schema())
+
+
+@dataclass
+class Page:
+    """A content page with its parsed front matter."""
+
+    path: str  # as given (repository-relative where possible)
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    fm_doc: yamlio.YamlDoc | None = None
+    fm_start: int = 0  # 1-based line of the opening '---', 0 if none
+    body_start: int = 1  # 1-based line where the body starts
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def id(self) -> str | None:
+        return self.meta.get("id")
+
+    @property
+    def type(self) -> str | None:
+        return self.meta.get("type")
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.text.splitlines()[self.body_start - 1:])
+
+    def line_of(self, *path) -> int:
+        """File line of a front-matter value (the field's line if present)."""
+        if self.fm_doc is None:
+            return 1
+        return self.fm_start + self.fm_doc.line_of(path)
+
+    def problem(self, code, message, fix="", *fieldpath, line=None, severity=ERROR) -> Problem:
+        line = line if line is not None else self.line_of(*fieldpath)
+        p = Problem(self.path, line, 1, code, severity, message, fix)
+        self.problems.append(p)
+        return p
+
+
+def split_front_matter(text: str) -> tuple[str | None, int, int]:
+    """Return (yaml_text, first_yaml_line, body_start_line); yaml None if absent.
+
+    Front matter is the block between a first line ``---`` and the next line
+    ``---`` (the MyST/markdown-it front-matter convention). A block that never
+    closes gives ``yaml_text=""`` and ``body_start=0`` so callers can report it.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, 0, 1
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), 2, i + 2
+    return "", 2, 0
+
+
+def read_page(path: str | Path, text: str | None = None, data: KBData | None = None) -> Page:
+    """Read a page (from ``text`` if given), parse and validate its front matter."""
+    path = str(path)
+    if text is None:
+        text = Path(path).read_text(encoding="utf-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    page = Page(path=path, text=text)
+    yaml_text, first, body_start = split_front_matter(text)
+    if yaml_text is None:
+        page.problem("FM001", "页面开头没有元数据(front matter)。",
+                     "在文件第一行写 ---,接着写 id、title、type 等字段,再用一行 --- 结束。", line=1)
+        return page
+    if body_start == 0:
+        page.problem("FM001", "元数据块没有结束标记。",
+                     "在元数据最后一个字段之后单独写一行 ---。", line=1)
+        page.body_start = len(text.splitlines()) + 1
+        return page
+    page.fm_start = first - 1
+    page.body_start = body_start
+    try:
+        doc = yamlio.load(yaml_text)
+    except yamlio.YamlError as exc:
+        page.problem("FM001", f"元数据的 YAML 格式有误(技术信息:{exc})。",
+                     "检查这一行的缩进、冒号后的空格和引号是否成对;含冒号的值请加引号。",
+                     line=page.fm_start + exc.line)
+        return page
+    page.fm_doc = doc
+    if not isinstance(doc.data, dict):
+        page.problem("FM001", "元数据应当是“字段: 值”的形式。",
+                     "每行写一个字段,例如 title: 青春期的变化。", line=first)
+        return page
+    page.meta = doc.data
+    _check_schema(page)
+    if data is not None:
+        check_references(page, data)
+    return page
+
+
+def _check_schema(page: Page) -> None:
+    for err in sorted(_validator().iter_errors(page.meta), key=lambda e: list(e.absolute_path)):
+        path = list(err.absolute_path)
+        name = ".".join(str(p) for p in path) or "元数据"
+        top = str(path[0]) if path else ""
+        help_ = FIELD_HELP.get(top, "")
+        v = err.validator
+        if v == "required":
+            missing = err.message.split("'")[1]
+            page.problem("FM002", f"缺少必填字段 {missing}。",
+                         f"添加 {missing}: …" + (f"({FIELD_HELP[missing]})" if missing in FIELD_HELP else ""),
+                         *path)
+        elif v == "additionalProperties":
+            known = list(schema()["properties"])
+            extras = [k for k in (err.instance or {}) if k not in known] if not path else []
+            for extra in extras or [name]:
+                near = difflib.get_close_matches(str(extra), known, n=1)
+                hint = f"是不是 {near[0]}?" if near else "请删除它,或改成规定的字段名。"
+                page.problem("FM002", f"未知字段 {extra}。", hint, *(path + [extra]))
+        elif v == "enum":
+            allowed = "、".join(str(x) for x in err.validator_value)
+            page.problem("FM002", f"{name} 的值 {err.instance!r} 不在允许范围内。",
+                         f"可选值:{allowed}。", *path)
+        elif v == "type":
+            want = err.validator_value
+            want = "或".join(TYPE_NAMES.get(w, w) for w in (want if isinstance(want, list) else [want]))
+            page.problem("FM002", f"{name} 应当是{want},现在是 {err.instance!r}。",
+                         help_ or "按字段说明改写。", *path)
+        elif v in ("pattern", "format"):
+            page.problem("FM002", f"{name} 的写法不对:{err.instance!r}。", help_ or "按字段说明改写。", *path)
+        else:
+            page.problem("FM002", f"{name} 不符合要求({v}):{err.message}。",
+                         help_ or "按字段说明改写。", *path)
+
+
+def _unknown(page: Page, field_: str, values: Iterable, known: Iterable, what: str, where: str) -> None:
+    known = list(known)
+    for i, value in enumerate(values or ()):
+        if str(value) not in known:
+            near = difflib.get_close_matches(str(value), [str(k) for k in known], n=1)
+            hint = f"是不是 {near[0]}?" if near else f"可用的 id 见 {where}。"
+            page.problem("FM003", f"{field_} 中的{what} {value!r} 不存在。", hint, field_, i)
+
+
+def check_references(page: Page, data: KBData) -> None:
+    """Ids that live in data files: audiences, concepts, topics, guidance, sources."""
+    m = page.meta
+    _unknown(page, "audiences", m.get("audiences"), data.audiences, "读者", "source/_data/audiences.yml")
+    _unknown(page, "key_concepts", m.get("key_concepts"), data.key_concepts, "核心概念", "source/_data/concepts.yml")
+    _unknown(page, "topics", m.get("topics"), data.topics, "主题", "source/_data/concepts.yml")
+    _unknown(page, "guidance", m.get("guidance"), data.guidance, "指导文件", "source/_data/concepts.yml")
+    _unknown(page, "sources", m.get("sources"), data.bibliography, "参考资料", "source/_data/bibliography.yml")
+    _unknown(page, "case_topics", m.get("case_topics"), data.case_topics, "案例主题", "source/_data/case_topics.yml")
+    concepts = set(m.get("key_concepts") or ())
+    for i, topic in enumerate(m.get("topics") or ()):
+        t = data.topics.get(str(topic))
+        if t and concepts and t["concept"] not in concepts:
+            page.problem("FM003", f"主题 {topic} 属于核心概念 {t['concept']},但 key_concepts 里没有它。",
+                         f"在 key_concepts 中加上 {t['concept']},或删去这个主题。", "topics", i)
+
+
+def iter_content_files(root: str | Path) -> list[Path]:
+    """Every Markdown page of the knowledge base, sorted, repository-relative."""
+    root = Path(root)
+    out = []
+    for coll in COLLECTIONS:
+        for p in sorted((root / coll).rglob("*.md")):
+            rel = p.relative_to(root)
+            if any(part.startswith(("_", ".")) for part in rel.parts):
+                continue
+            out.append(rel)
+    return out
+
+
+def check_unique_ids(pages: Iterable[Page]) -> list[Problem]:
+    """Duplicate page ids across the corpus (FM004)."""
+    seen: dict[str, Page] = {}
+    problems = []
+    for page in pages:
+        pid = page.id
+        if not pid:
+            continue
+        if pid in seen:
+            other = seen[pid]
+            problems.append(Problem(page.path, page.line_of("id"), 1, "FM004", ERROR,
+                                    f"页面编号 {pid} 与 {other.path}:{other.line_of('id')} 重复。",
+                                    "给其中一页换一个不重复的 id。"))
+        else:
+            seen[pid] = page
+    return problems

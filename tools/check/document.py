@@ -48,3 +48,76 @@ class Doc:
 
     def lines(self) -> list[str]:
         return self.page.text.split("\n")
+
+    @functools.cached_property
+    def blocks(self) -> list["Block"]:
+        return walk_blocks(self)
+
+    def text_lines(self):
+        """(line, text, containers) of every prose text run on the page."""
+        for block in self.blocks:
+            if block.kind in ("inline", "heading"):
+                for line, text in inline_texts(block):
+                    yield line, text, block.containers
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of the page: its kind, file lines (1-based, inclusive), enclosing directives."""
+
+    kind: str  # paragraph | heading | fence | table | list_item | ...
+    start: int
+    end: int
+    containers: tuple[str, ...]
+    token: Token
+    children: tuple[Token, ...] = ()
+
+
+def _directive_name(info: str) -> str | None:
+    info = info.strip()
+    if info.startswith("{") and "}" in info:
+        return info[1:info.index("}")]
+    return None
+
+
+def walk_blocks(doc: "Doc") -> list[Block]:
+    """Every block with its lines and directive nesting; directive bodies are
+    parsed recursively (MyST leaves colon-fence bodies unparsed)."""
+    out: list[Block] = []
+
+    def visit(tokens, offset, containers):
+        stack = []
+        for tok in tokens:
+            if tok.type in ("colon_fence", "fence"):
+                name = _directive_name(tok.info)
+                start, end = tok.map[0] + offset + 1, tok.map[1] + offset
+                out.append(Block("fence", start, end, containers, tok))
+                if name and name not in ("code", "code-block", "literalinclude", "raw", "eval-rst", "math"):
+                    body_offset = tok.map[0] + offset + 1
+                    visit(md_parser().parse(tok.content), body_offset, containers + (name,))
+                continue
+            if tok.type == "heading_open":
+                stack.append(tok)
+                continue
+            if tok.type == "inline" and tok.map:
+                parent = stack[-1] if stack else None
+                kind = "heading" if parent is not None and parent.type == "heading_open" else "inline"
+                out.append(Block(kind, tok.map[0] + offset + 1, tok.map[1] + offset, containers,
+                                 parent if kind == "heading" else tok, tuple(tok.children or ())))
+            if tok.type == "heading_close" and stack:
+                stack.pop()
+            if tok.type in ("table_open", "image") and tok.map:
+                out.append(Block(tok.type, tok.map[0] + offset + 1, tok.map[1] + offset, containers, tok))
+    visit(doc.tokens, 0, ())
+    return out
+
+
+def inline_texts(block: Block):
+    """(line, text) of the plain-text children of an inline block, with the
+    line advanced at soft and hard breaks."""
+    line = block.start
+    for child in block.children:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "text":
+            yield line, child.content

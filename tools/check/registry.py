@@ -25,3 +25,8 @@ def rule(code: str, name: str, corpus: bool = False):
         RULES.append(Rule(code, name, func, corpus))
         return func
     return deco
+
+
+def problem(doc, line, code, message, fix, severity="error", col=1):
+    from tools.model import Problem
+    return Problem(doc.path, line, col, code, severity, message, fix)

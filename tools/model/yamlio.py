@@ -11,8 +11,11 @@ from typing import Any
 import yaml
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver."""
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class _Loader(_Base):
+    """SafeLoader (libyaml-backed where possible) without the timestamp resolver."""
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -1,2 +1,5 @@
 """One module per rule; importing this package registers them all."""
-from . import frontmatter  # noqa: F401
+from . import (  # noqa: F401
+    accessibility, audience, currency, duplicates, facts, frontmatter, privacy, residue,
+    safeguarding, safety, structure, terms, typography,
+)

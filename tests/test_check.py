@@ -1,0 +1,174 @@
+"""The checker: one fixture per rule, with ``% expect: CODE`` markers before
+the lines that must be reported (like sphinx-lint's expect lines), plus
+clean fixtures, robustness on bad files, the raw source file, and the CLI."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from tools.check import check_files, default_files
+
+FIXTURES = ROOT / "tests" / "fixtures" / "check"
+EXPECT = re.compile(r"^%\s*expect:\s*((?:[A-Z][A-Z0-9]*\d[\s,]*)+)$")
+RAW_SOURCE = ROOT.parent / "shared" / "sources" / "000_3bc8f167d1a0a5f9.txt"
+
+
+def expected(path: Path) -> set[tuple[int, str]]:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    out = set()
+    for i, line in enumerate(lines):
+        m = EXPECT.match(line)
+        if m:
+            j = i + 1
+            while not lines[j].strip():
+                j += 1
+            out.update((j + 1, code) for code in re.split(r"[\s,]+", m.group(1).strip()))
+    return out
+
+
+def found(rel: str, codes_prefix: str | None = None) -> set[tuple[int, str]]:
+    result = check_files([rel], ROOT)
+    return {(p.line, p.code) for p in result.problems
+            if p.path == rel and p.code != "FACT011" and (codes_prefix is None or p.code.startswith(codes_prefix))}
+
+
+BAD = sorted(p.name for p in FIXTURES.glob("*-bad.md"))
+GOOD = sorted(p.name for p in FIXTURES.glob("*-good.md"))
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_rule_fires_on_bad_fixture(name):
+    rel = f"tests/fixtures/check/{name}"
+    want = expected(FIXTURES / name)
+    assert want, "a bad fixture needs % expect: lines"
+    got = found(rel)
+    assert want <= got, f"missing {sorted(want - got)}; got {sorted(got)}"
+    # nothing else of the same rules fires
+    prefixes = {code.rstrip("0123456789") for _, code in want}
+    extra = {(line, code) for line, code in got - want
+             if code.rstrip("0123456789") in prefixes and code != "TYPO001"}
+    assert not extra, f"unexpected {sorted(extra)}"
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_rule_quiet_on_good_fixture(name):
+    rel = f"tests/fixtures/check/{name}"
+    got = {f for f in found(rel) if f[1] != "TYPO001"}
+    assert got == set(), sorted(got)
+
+
+def test_real_knowledge_base_has_no_errors():
+    result = check_files(default_files(ROOT), ROOT)
+    errors = [p.text() for p in result.problems if p.severity == "error"]
+    assert errors == [], "\n".join(errors[:30])
+
+
+@pytest.fixture
+def bad_files(tmp_path):
+    """A copy of the data files with four kinds of unreadable page."""
+    import shutil
+    shutil.copytree(ROOT / "source" / "_data", tmp_path / "source" / "_data")
+    d = tmp_path / "case-studies"
+    d.mkdir()
+    (d / "gbk.md").write_bytes("---\ntitle: 中文\n---\n".encode("gbk"))
+    (d / "empty.md").write_text("", encoding="utf-8")
+    (d / "big.md").write_text("---\n---\n" + "大" * 2_000_000, encoding="utf-8")
+    (d / "binary.md").write_bytes(b"PK\x03\x04\x00\x00binary")
+    (d / "yaml.md").write_text("---\nid: [unclosed\n---\n\n## 背景\n", encoding="utf-8")
+    (d / "ok.md").write_text("---\nid: ok\n---\n\n文字。\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_never_crashes_on_bad_input(bad_files):
+    rels = sorted(f"case-studies/{p.name}" for p in (bad_files / "case-studies").iterdir())
+    result = check_files(rels, bad_files)
+    codes = {(p.path.split("/")[-1], p.code) for p in result.problems}
+    assert ("gbk.md", "FILE002") in codes
+    assert ("empty.md", "FILE004") in codes
+    assert ("big.md", "FILE003") in codes
+    assert ("binary.md", "FILE002") in codes
+    assert ("yaml.md", "FM001") in codes
+    assert any(path == "ok.md" and code == "FM002" for path, code in codes)  # still checked
+
+
+def test_raw_source_file_defects_are_all_named(tmp_path):
+    """The whole raw report as one page: every kind of defect in its README is found."""
+    import shutil
+    if not RAW_SOURCE.exists():
+        pytest.skip("shared/sources is not beside the checkout")
+    shutil.copytree(ROOT / "source" / "_data", tmp_path / "source" / "_data")
+    (tmp_path / "case-studies").mkdir()
+    header = ("---\nid: raw\ntitle: 原始材料\ntype: case-study\naudiences: [staff]\nstatus: draft\n"
+              "updated: 2026-11-28\nregion: 海淀区\nperiod: unknown\ncase_topics: [history]\n"
+              "source_parts: [{document: raw, part: 全文}]\nsources: [src-district-report]\n---\n\n")
+    (tmp_path / "case-studies" / "raw.md").write_text(header + RAW_SOURCE.read_text(encoding="utf-8"),
+                                                       encoding="utf-8")
+    result = check_files(["case-studies/raw.md"], tmp_path)
+    counts: dict[str, int] = {}
+    for p in result.problems:
+        counts[p.code] = counts.get(p.code, 0) + 1
+    print(json.dumps(counts, ensure_ascii=False, sort_keys=True))
+    assert counts.get("RES001", 0) >= 4  # *** in place of numbers
+    assert counts.get("RES004", 0) >= 3  # dropped years
+    assert counts.get("RES005", 0) >= 4  # watermark and site lines
+    assert counts.get("RES003", 0) >= 1  # % or unit with no number
+    assert counts.get("PRIV004", 0) >= 1  # the township report's names
+    assert counts.get("CUR001", 0) == 1  # abolished practice without context
+    assert counts.get("FACT001", 0) + counts.get("FACT002", 0) >= 20  # figures typed into the text
+    assert counts.get("DUP001", 0) == 0  # single page: duplicates are across pages
+    assert counts.get("STR001", 0) >= 1
+
+
+def test_duplicates_across_pages(tmp_path):
+    import shutil
+    shutil.copytree(ROOT / "source" / "_data", tmp_path / "source" / "_data")
+    para = "在当前经济社会快速发展的情况下,海淀区的人口和计划生育工作得到了很大的提高,面对庞大的人口规模和复杂的人口结构。"
+    (tmp_path / "case-studies").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "case-studies" / f"{name}.md").write_text(
+            f"---\nid: {name}\ntitle: 页面{name}\ntype: guide\naudiences: [staff]\nstatus: draft\n"
+            f"updated: 2026-11-28\nsources: []\n---\n\n{para}\n", encoding="utf-8")
+    result = check_files(["case-studies/a.md", "case-studies/b.md"], tmp_path)
+    assert [(p.path, p.code) for p in result.problems if p.code == "DUP001"] == [("case-studies/b.md", "DUP001")]
+
+
+def test_silence_comment_needs_reason_and_is_listed(tmp_path):
+    import shutil
+    shutil.copytree(ROOT / "source" / "_data", tmp_path / "source" / "_data")
+    (tmp_path / "case-studies").mkdir()
+    (tmp_path / "case-studies" / "s.md").write_text(
+        "---\nid: s\ntitle: 页面\ntype: guide\naudiences: [staff]\nstatus: draft\nupdated: 2026-11-28\n"
+        "sources: []\n---\n\n% kb-ignore RES002: 这里引用原文的占位符作为例子\n原文写的是“某某街道”。\n\n"
+        "% kb-ignore RES002\n某某\n", encoding="utf-8")
+    result = check_files(["case-studies/s.md"], tmp_path)
+    assert [p.code for p in result.silenced] == ["RES002"]
+    assert sorted(p.code for p in result.problems) == ["IGN001", "RES002"]
+
+
+def run_cli(*args, env=None):
+    import os
+    return subprocess.run([sys.executable, "-m", "tools.check", *args], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})})
+
+
+def test_cli_formats_and_exit_codes():
+    bad = "tests/fixtures/check/res-bad.md"
+    proc = run_cli(bad)
+    assert proc.returncode == 1
+    first = proc.stdout.splitlines()[0]
+    assert re.match(r"tests/fixtures/check/res-bad\.md:\d+:\d+: [A-Z]+\d+ (error|warning): .+ — .+", first), first
+    lines = [int(l.split(":")[1]) for l in proc.stdout.splitlines()]
+    assert lines == sorted(lines)
+    data = json.loads(run_cli("--format", "json", bad).stdout)
+    assert {"path", "line", "col", "code", "severity", "message", "fix"} <= set(data["problems"][0])
+    gh = run_cli(bad, env={"GITHUB_ACTIONS": "true"}).stdout.splitlines()
+    assert gh[0].startswith("::error file=tests/fixtures/check/res-bad.md,line=")
+    assert run_cli("tests/fixtures/check/res-good.md").returncode == 0
+    assert run_cli("no/such/file.md").returncode == 2
+    assert run_cli("--help").returncode == 0

@@ -1,0 +1,94 @@
+"""FACT: figures come from the facts registry.
+
+In case studies and policy pages, a count, percentage, amount or duration
+written as digits is an error: register it in ``source/_data/facts.yml`` and
+write ``{{ fact_id }}``. Dates (years, months, days), document and article
+numbers are not figures. A literal equal to a registered value names the
+fact to use. The registry itself: an entry without a source is an error, one
+past its review-by date a warning, an unknown fact id in a page an error.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from tools.model import Problem
+
+from ..registry import problem, rule
+
+NUMBER = re.compile(r"(?<![A-Za-z0-9_.\-])(\d+(?:[.,]\d+)*)\s*(万|亿)?\s*(%|％|‰|[^\s\d,，。;；:：、)）(（]{0,4})")
+NOT_FIGURE = [
+    re.compile(r"^(1[89]|20)\d\d$"),  # a year on its own
+]
+DATE_UNITS = ("年", "月", "日", "号", "世纪", "年代", "届")
+ORDINAL_BEFORE = re.compile(r"(第|〔|\[|§|No\.?\s*|附件|表|图|版)\s*$")
+SUBST = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+APPLIES_TO = ("case-study", "policy")
+
+
+def _is_figure(text: str, m: re.Match) -> bool:
+    num, _, unit = m.group(1), m.group(2), m.group(3) or ""
+    before = text[:m.start()]
+    if ORDINAL_BEFORE.search(before):
+        return False
+    if unit.startswith(DATE_UNITS):
+        return False
+    if re.fullmatch(r"(1[89]|20)\d\d", num) and (not unit or unit[0] in "-–—至到/"):
+        return False
+    if unit.startswith(("-", "–", "—", "/")):
+        return False  # 2021-08-20, ranges of dates
+    return True
+
+
+@rule("FACT", "facts and figures")
+def check(doc):
+    out = []
+    facts = doc.data.facts
+    values = {}
+    for f in facts.values():
+        values.setdefault(str(f.value), f.id)
+    # substitutions must name registered facts
+    lines = doc.lines()
+    for n, line in enumerate(lines, 1):
+        if n < doc.page.body_start:
+            continue
+        for m in SUBST.finditer(line):
+            if m.group(1) not in facts:
+                out.append(problem(doc, n, "FACT003", f"数字登记表中没有编号为 {m.group(1)} 的数字。",
+                                   "先在 source/_data/facts.yml 登记这个数字(含出处),或改正编号的拼写。"))
+    if doc.meta.get("type") not in APPLIES_TO:
+        return out
+    for line, text, containers in doc.text_lines():
+        for m in NUMBER.finditer(text):
+            if not _is_figure(text, m):
+                continue
+            literal = m.group(0).strip()
+            fid = values.get(m.group(1).replace(",", ""))
+            if fid:
+                out.append(problem(doc, line, "FACT002", f"数字“{literal}”与登记表中的 {fid} 相同,但直接写在了正文里。",
+                                   f"改写成 {{{{ {fid} }}}},这样数字和出处只在一处维护。"))
+            else:
+                out.append(problem(doc, line, "FACT001", f"数字“{literal}”没有登记在数字登记表中。",
+                                   "把它连同出处登记到 source/_data/facts.yml,在正文中写 {{ 编号 }};日期和条款序号不需要登记。"))
+    return out
+
+
+@rule("FACT010", "facts registry", corpus=True)
+def check_registry(docs):
+    if not docs:
+        return []
+    data = docs[0].data
+    path = "source/_data/facts.yml"
+    today = dt.date.today().isoformat()
+    out = []
+    for f in data.facts.values():
+        if not f.source:
+            out.append(Problem(path, f.line, 1, "FACT010", "error", f"登记的数字 {f.id} 没有写出处(source)。",
+                               "写上参考资料的 key,例如 source: src-district-report,并写明 locator。"))
+        elif f.source not in data.bibliography:
+            out.append(Problem(path, f.line, 1, "FACT010", "error", f"数字 {f.id} 的出处 {f.source} 不在参考资料中。",
+                               "先在 source/_data/bibliography.yml 登记这份资料。"))
+        if f.review_by and f.review_by < today:
+            out.append(Problem(path, f.line, 1, "FACT011", "warning", f"数字 {f.id} 已过复核日期 {f.review_by}。",
+                               "核对这个数字是否仍然准确,然后更新 review_by。"))
+    return out

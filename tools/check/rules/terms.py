@@ -1,0 +1,59 @@
+"""TERM: deprecated or inconsistent terms from ``source/_data/terms.yml``.
+
+A deprecated form is replaced by its preferred term. Historical forms
+(institution names that changed) are allowed when the same paragraph gives a
+year, or inside a history box. Titles in 《》 keep their own wording.
+"""
+from __future__ import annotations
+
+import re
+
+from ..registry import problem, rule
+
+YEAR = re.compile(r"(1[89]|20)\d\d")
+TITLE = re.compile(r"《[^》]*》")
+
+
+def _forms(data):
+    for term in data.terms.values():
+        for d in term.deprecated:
+            form = d.get("form")
+            if form:
+                yield form, term.term, d
+
+
+@rule("TERM", "terminology")
+def check(doc):
+    out = []
+    forms = list(_forms(doc.data))
+    for block in doc.blocks:
+        if block.kind not in ("inline", "heading"):
+            continue
+        para = "".join(c.content for c in block.children if c.type == "text")
+        has_year = bool(YEAR.search(para))
+        for line, text in _texts(block):
+            clean = TITLE.sub(lambda m: " " * len(m.group(0)), text)
+            for form, preferred, d in forms:
+                for m in re.finditer(re.escape(form), clean):
+                    tail = clean[m.start():]
+                    if any(tail.startswith(e) for e in d.get("except", ())) or \
+                            any(clean[max(0, m.start() - len(e)):].startswith(e) for e in d.get("except", ())):
+                        continue
+                    if preferred.startswith(form) and clean[m.start():].startswith(preferred):
+                        continue
+                    if d.get("historical"):
+                        if has_year or "history-note" in block.containers:
+                            continue
+                        out.append(problem(doc, line, "TERM002", f"“{form}”是历史名称,同一段里没有写年份。",
+                                           f"写明所指的年份(例如“2010 年的{form}”),或改用现在的名称“{preferred}”。"))
+                    else:
+                        use = d.get("use") or preferred
+                        out.append(problem(doc, line, "TERM001", f"请不要使用“{form}”。",
+                                           f"改用“{use}”。" + (f"({d['reason']})" if d.get("reason") else "")))
+                    break
+    return out
+
+
+def _texts(block):
+    from ..document import inline_texts
+    return inline_texts(block)

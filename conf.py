@@ -72,7 +72,7 @@ html_theme_options = {
     "home_page_in_toc": True,
     "use_download_button": False,
     "use_fullscreen_button": False,
-    "search_bar_text": "搜索知识库……",
+    "search_bar_text": "搜索",
 }
 html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
 

@@ -72,7 +72,7 @@ def test_home_to_lesson_and_search(page, server):
     # follow the navigation: the curriculum, an age band, then its first lesson
     page.get_by_role("link", name="青春期健康教育课程").first.click()
     page.wait_for_url("**/curriculum/index.html")
-    page.locator("article").get_by_role("link", name="初中(12–15 岁)").first.click()
+    page.locator("article").get_by_role("link", name="初中\uff0812–15 岁\uff09").first.click()
     page.wait_for_url("**/curriculum/junior-secondary/index.html")
     lesson = page.locator("article ul li a").first
     lesson_title = lesson.inner_text()

@@ -42,7 +42,7 @@ def test_lesson_features(app):
     assert page.select_one("a[href*='glossary']") is not None  # {term}
     assert page.select_one(".kb-cite a[href*='bibliography.html#bib-unesco-itgse-2018']") is not None
     assert "International technical guidance" in page.select_one("ul.kb-references").get_text()
-    assert "活动:小组讨论(10 分钟)" in text
+    assert "活动\uff1a小组讨论\uff0810 分钟\uff09" in text
     assert "草稿" in page.select_one(".kb-draft-notice").get_text()
     # the full site shows every box
     for marker in ("TEACHER-ONLY-MARKER", "ANSWER-KEY-MARKER", "PARENTS-ONLY-MARKER", "HELP-MARKER"):

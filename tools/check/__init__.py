@@ -44,21 +44,21 @@ def load_doc(root: Path, rel: str, data) -> tuple[Doc | None, list[Problem]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [_file_problem(rel, "FILE001", f"无法读取文件:{exc.strerror}。", "检查文件是否存在、是否有读取权限。")]
+        return None, [_file_problem(rel, "FILE001", f"无法读取文件：{exc.strerror}。", "检查文件是否存在、是否有读取权限。")]
     if len(raw) > MAX_BYTES:
         return None, [_file_problem(rel, "FILE003", f"文件过大({len(raw) // 1024} KB),超过 {MAX_BYTES // 1000} KB 的上限。",
-                                    "一个页面只写一个主题;把内容拆成几个页面,图片和数据不要放进 .md 文件。")]
+                                    "一个页面只写一个主题；把内容拆成几个页面，图片和数据不要放进 .md 文件。")]
     if b"\x00" in raw[:8192]:
-        return None, [_file_problem(rel, "FILE002", "这不是文本文件(可能是 Word 或图片文件改了扩展名)。",
-                                    "用 python -m tools.import_docx 转换 Word 文件,或另存为 UTF-8 文本。")]
+        return None, [_file_problem(rel, "FILE002", "这不是文本文件（可能是 Word 或图片文件改了扩展名）。",
+                                    "用 python -m tools.import_docx 转换 Word 文件，或另存为 UTF-8 文本。")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        return None, [Problem(rel, line, 1, "FILE002", ERROR, "文件不是 UTF-8 编码,可能是 GBK 等旧编码。",
+        return None, [Problem(rel, line, 1, "FILE002", ERROR, "文件不是 UTF-8 编码，可能是 GBK 等旧编码。",
                               "在编辑器中用“UTF-8”编码另存这个文件。")]
     if not text.strip():
-        return None, [_file_problem(rel, "FILE004", "文件是空的。", "删除这个文件,或用 make new 生成页面模板后再填写。")]
+        return None, [_file_problem(rel, "FILE004", "文件是空的。", "删除这个文件，或用 make new 生成页面模板后再填写。")]
     return Doc(read_page(rel, text, data=data), data), []
 
 
@@ -79,7 +79,7 @@ def _silences(doc: Doc) -> tuple[dict[int, set[str]], list[Problem]]:
                 continue
             if not codes or not (m["reason"] or "").strip():
                 problems.append(Problem(doc.path, i, 1, "IGN001", ERROR, "豁免注释缺少规则编号或理由。",
-                                        "写成 % kb-ignore RES001: 理由(说明为什么这里可以例外)。"))
+                                        "写成 % kb-ignore RES001: 理由（说明为什么这里可以例外）。"))
                 continue
             if m["block"] == "-start":
                 open_blocks.append((codes, i))

@@ -12,29 +12,29 @@ from . import check_files, default_files, report
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.check",
-        description="检查知识库页面(元数据、结构、数字、术语、隐私、排版等)。"
+        description="检查知识库页面（元数据、结构、数字、术语、隐私、排版等）。"
                     " Check knowledge-base pages; exit 0 when clean, 1 on errors, 2 when it could not run.")
-    parser.add_argument("paths", nargs="*", help="要检查的文件或文件夹(默认:整个知识库)")
+    parser.add_argument("paths", nargs="*", help="要检查的文件或文件夹（默认：整个知识库）")
     parser.add_argument("--format", choices=["text", "json", "github"], default=None,
-                        help="输出格式;在 GitHub Actions 中默认为 github")
-    parser.add_argument("--root", default=".", help="知识库根目录(默认:当前目录)")
-    parser.add_argument("--fix", action="store_true", help="自动修正可以安全修正的问题(中文排版)")
+                        help="输出格式；在 GitHub Actions 中默认为 github")
+    parser.add_argument("--root", default=".", help="知识库根目录（默认：当前目录）")
+    parser.add_argument("--fix", action="store_true", help="自动修正可以安全修正的问题（中文排版）")
     args = parser.parse_args(argv)
 
     root = Path(args.root)
     if not (root / "source" / "_data").is_dir():
-        print(f"无法运行:{root.resolve()} 不是知识库根目录(缺少 source/_data)。", file=sys.stderr)
+        print(f"无法运行：{root.resolve()} 不是知识库根目录（缺少 source/_data）。", file=sys.stderr)
         return 2
     try:
         rels = _expand(root, args.paths) if args.paths else default_files(root)
     except FileNotFoundError as exc:
-        print(f"无法运行:找不到 {exc.args[0]}。", file=sys.stderr)
+        print(f"无法运行：找不到 {exc.args[0]}。", file=sys.stderr)
         return 2
     if args.fix:
         from .fix import fix_files
         changed = fix_files(root, rels)
         for rel in changed:
-            print(f"已修正:{rel}")
+            print(f"已修正：{rel}")
     result = check_files(rels, root)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if fmt == "json":

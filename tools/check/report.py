@@ -34,10 +34,10 @@ def format_github(problems: list[Problem]) -> str:
 
 def summary(problems: list[Problem], silenced: list[Problem], nfiles: int) -> str:
     counts = Counter(p.severity for p in problems)
-    line = (f"检查了 {nfiles} 个文件:{counts.get('error', 0)} 个错误,"
+    line = (f"检查了 {nfiles} 个文件：{counts.get('error', 0)} 个错误，"
             f"{counts.get('warning', 0)} 个警告。")
     if silenced:
         by_code = Counter(p.code for p in silenced)
-        line += "\n已按注释豁免 {} 处:{}".format(
+        line += "\n已按注释豁免 {} 处：{}".format(
             len(silenced), ",".join(f"{c} ×{n}" for c, n in sorted(by_code.items())))
     return line

@@ -63,7 +63,7 @@ class CiteRole(SphinxRole):
         key = self.text.strip()
         entry = self.env.app.kb_data.bibliography.get(key)
         if entry is None:
-            logger.warning(f"引用的参考资料 {key!r} 不存在 — 先在 source/_data/bibliography.yml 中登记,或改用已有的 key",
+            logger.warning(f"引用的参考资料 {key!r} 不存在 — 先在 source/_data/bibliography.yml 中登记，或改用已有的 key",
                            location=self.get_location(), type="kb", subtype="BIB001")
             return [nodes.inline(key, key)], []
         label = f"{entry.get('issuer', '').split(',')[0].split('、')[0]} {entry.get('year') or ''}".strip()
@@ -87,7 +87,7 @@ class ReferencesDirective(SphinxDirective):
             para += _xref(key, format_entry(entry))
             result += nodes.list_item("", para)
         if not len(result):
-            para = nodes.paragraph(text="(本页尚未列出参考资料。)")
+            para = nodes.paragraph(text="（本页尚未列出参考资料。）")
             return [para]
         return [result]
 

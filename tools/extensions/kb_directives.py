@@ -23,7 +23,7 @@ from ._util import logger
 #: name -> (title, audience roles that see it; None = everyone)
 BOXES = {
     "teacher-note": ("教师提示", ("educator",)),
-    "answer-key": ("参考答案(仅供教师)", ("educator",)),
+    "answer-key": ("参考答案（仅供教师）", ("educator",)),
     "parent-note": ("给家长的话", None),
     "help-box": ("需要帮助时", None),
     "history-note": ("历史背景", None),
@@ -43,6 +43,10 @@ def _box(directive: SphinxDirective, name: str, title: str, roles=None, audience
     title_node = nodes.title(title, title)
     node += title_node
     directive.state.nested_parse(directive.content, directive.content_offset, node)
+    # A line of underscores inside a box is a writing line on a handout, not a
+    # section break (docutils does not allow transitions inside a box).
+    for rule in list(node.findall(nodes.transition)):
+        rule.replace_self(nodes.paragraph("", "\u00a0", classes=["kb-write-line"]))
     return [node]
 
 
@@ -68,9 +72,9 @@ class ActivityDirective(SphinxDirective):
         if minutes is None:
             logger.warning("活动缺少时长 — 在活动名称下一行写 :minutes: 10 这样的分钟数",
                            location=self.get_location(), type="kb", subtype="ACT001")
-            title = f"活动:{self.arguments[0]}"
+            title = f"活动：{self.arguments[0]}"
         else:
-            title = f"活动:{self.arguments[0]}({minutes} 分钟)"
+            title = f"活动：{self.arguments[0]}（{minutes} 分钟）"
         nodes_ = _box(self, "activity", title)
         nodes_[0]["kb_minutes"] = minutes or 0
         return nodes_
@@ -84,7 +88,7 @@ class HandoutDirective(SphinxDirective):
     final_argument_whitespace = True
 
     def run(self):
-        return _box(self, "handout", f"学生活动单:{self.arguments[0]}")
+        return _box(self, "handout", f"学生活动单：{self.arguments[0]}")
 
 
 class ForAudienceDirective(SphinxDirective):

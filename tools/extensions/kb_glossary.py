@@ -27,13 +27,13 @@ class GlossaryDirective(SphinxDirective):
                                        self.state.document)
             definition = nodes.definition()
             if term.historical:
-                definition += nodes.paragraph(text="历史用语:指已经废止或改变的做法。",
+                definition += nodes.paragraph(text="历史用语：指已经废止或改变的做法。",
                                               classes=["kb-historical"])
             definition += nodes.paragraph(text=term.definition)
             forms = [d.get("form") for d in term.deprecated if d.get("form")]
             if forms:
                 definition += nodes.paragraph(
-                    text="不再使用或仅用于历史语境的说法:" + "、".join(forms) + "。",
+                    text="不再使用或仅用于历史语境的说法：" + "、".join(forms) + "。",
                     classes=["kb-deprecated-forms"])
             item += definition
             dl += item

@@ -200,7 +200,7 @@ def render_pages(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
     selected = ctx.select(opts.get("type"), opts.get("audience"), opts.get("collection"))
     key = opts.get("group-by")
     if not selected:
-        return [_para("(暂无页面。)")]
+        return [_para("（暂无页面。）")]
     if not key:
         return [nodes.bullet_list("", *(_page_item(ctx, d, p) for d, p in selected))]
     groups: dict = defaultdict(list)
@@ -255,7 +255,7 @@ def render_coverage(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
         rows.append(row)
     covered = len(ctx.data.topics) - len(uncovered)
     out = [_para(f"课程覆盖了 {covered}/{len(ctx.data.topics)} 个主题。"
-                 + ("未覆盖:" + "、".join(uncovered) + "。" if uncovered else "")),
+                 + ("未覆盖：" + "、".join(uncovered) + "。" if uncovered else "")),
            _table(header, rows, ["kb-coverage-matrix"])]
     g_rows = []
     for gid, g in ctx.data.guidance.items():
@@ -290,7 +290,7 @@ def render_timeline(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
         rows.append([date, [_para(ctx.link(docname, meta.get("instrument") or meta.get("title")))],
                      event, STATUS_NAMES.get(meta.get("policy_status"), "")])
     if not rows:
-        return [_para("(暂无政策页面。)")]
+        return [_para("（暂无政策页面。）")]
     return [_table(["日期", "文件", "事件", "现行状态"], rows, ["kb-timeline"])]
 
 
@@ -304,7 +304,7 @@ def render_facts(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
         conflicts = ";".join(f"{c.get('locator', '')}:{c.get('value')}" for c in fact.conflicts)
         rows.append([fact.label, fact.display(), as_of, f"{fact.locator}" or "—", conflicts or "—"])
     if not rows:
-        return [_para("(暂无登记的数字。)")]
+        return [_para("（暂无登记的数字。）")]
     return [_table(["指标", "数值", "时间", "出处", "其他副本的不同记载"], rows, ["kb-facts"])]
 
 
@@ -350,7 +350,7 @@ def _insert_notices(app: Sphinx, doctree: nodes.document) -> None:
                 items += nodes.list_item("", _para(f"{label}:{value}"))
         if m.get("superseded_by"):
             target = next((d for d, p in kb_pages(app.env).items() if p.meta.get("id") == m["superseded_by"]), None)
-            para = _para("取代它的是:")
+            para = _para("取代它的是：")
             if target:
                 para += _pending_doc(target)
             else:
@@ -362,7 +362,7 @@ def _insert_notices(app: Sphinx, doctree: nodes.document) -> None:
         boxes.append(box)
     if m.get("status") == "draft":
         note = nodes.container(classes=["kb-draft-notice"])
-        note += _para("草稿:本页尚未经过专家审核,内容可能修改。")
+        note += _para("草稿：本页尚未经过专家审核，内容可能修改。")
         boxes.insert(0, note)
     title_index = section.first_child_matching_class(nodes.title)
     pos = (title_index or 0) + 1

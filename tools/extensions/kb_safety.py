@@ -19,7 +19,7 @@ ALLOWED_SCHEMES = {"", "http", "https", "mailto"}
 
 def _check(app: Sphinx, doctree: nodes.document) -> None:
     for node in doctree.findall(nodes.raw):
-        logger.warning("内容中不允许出现原始 HTML 或 raw 指令 — 删除它,改用 Markdown 或知识库提供的指令",
+        logger.warning("内容中不允许出现原始 HTML 或 raw 指令 — 删除它，改用 Markdown 或知识库提供的指令",
                        location=node, type="kb", subtype="SAFE001")
         node.parent.remove(node)
     for node in doctree.findall(nodes.reference):

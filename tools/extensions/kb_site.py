@@ -50,6 +50,30 @@ def _builder_inited(app: Sphinx) -> None:
 def _html_context(app, pagename, templatename, context, doctree):
     context["kb_build_date"] = build_date()
     context["kb_edition"] = app.config.kb_edition
+    generate = context.get("generate_toctree_html")
+    if generate is not None and not getattr(generate, "kb_wrapped", False):
+        context["generate_toctree_html"] = _named_toggles(generate)
+
+
+def _named_toggles(generate):
+    """Give the navigation's expand/collapse toggles (<summary> with only an
+    icon) an accessible name: axe rule summary-name, WCAG 4.1.2."""
+    from bs4 import BeautifulSoup
+
+    def wrapper(*args, **kwargs):
+        out = generate(*args, **kwargs)
+        soup = BeautifulSoup(out, "html.parser") if isinstance(out, str) else out
+        for summary in soup.find_all("summary"):
+            if summary.get_text(strip=True):
+                continue
+            item = summary.find_parent("li")
+            link = item.find("a") if item else None
+            label = link.get_text(strip=True) if link else ""
+            summary["aria-label"] = f"展开或折叠：{label}" if label else "展开或折叠"
+        return str(soup) if isinstance(out, str) else soup
+
+    wrapper.kb_wrapped = True
+    return wrapper
 
 
 def _build_finished(app: Sphinx, exception) -> None:
@@ -70,8 +94,8 @@ def _build_finished(app: Sphinx, exception) -> None:
 # Downloads page and colophon
 
 
-FORMAT_NAMES = {"epub": "电子书(EPUB)", "pdf": "打印版(PDF)", "pdf-print": "印刷厂版(PDF,含出血和裁切线)",
-                "docx": "可编辑讲义(DOCX)", "zip": "离线网站包(ZIP)"}
+FORMAT_NAMES = {"epub": "电子书（EPUB）", "pdf": "打印版（PDF）", "pdf-print": "印刷厂版（PDF，含出血和裁切线）",
+                "docx": "可编辑讲义（DOCX）", "zip": "离线网站包（ZIP）"}
 
 
 class DownloadsDirective(SphinxDirective):
@@ -86,7 +110,7 @@ class DownloadsDirective(SphinxDirective):
             for cell in json.loads(manifest.read_text(encoding="utf-8")).get("editions", []):
                 rows.append(cell)
         if not rows:
-            return [nodes.paragraph(text="各版本尚未构建。运行 make editions 后,这里会列出每个版本的格式、大小和日期。")]
+            return [nodes.paragraph(text="各版本尚未构建。运行 make editions 后，这里会列出每个版本的格式、大小和日期。")]
         table = nodes.table(classes=["kb-table", "kb-downloads"])
         group = nodes.tgroup(cols=4)
         table += group
@@ -125,6 +149,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("downloads", DownloadsDirective)
     app.add_directive("colophon", ColophonDirective)
     app.connect("builder-inited", _builder_inited)
-    app.connect("html-page-context", _html_context)
+    app.connect("html-page-context", _html_context, priority=600)
     app.connect("build-finished", _build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,27 +28,27 @@ COLLECTIONS = ("curriculum", "policies", "case-studies", "source")
 
 #: Help for each field, used in error messages (Chinese, for writers).
 FIELD_HELP = {
-    "id": "页面编号:小写英文字母、数字和连字符,例如 puberty-changes",
-    "title": "页面标题(中文,2–60 字)",
-    "type": "页面类型:lesson(课程)、policy(政策解读)、case-study(案例)、guide(指南)或 page(站点页面)",
-    "audiences": "读者列表,取自 source/_data/audiences.yml 的 id,例如 [junior-secondary, educators]",
-    "status": "审核状态:新写的页面填 draft;审核通过后由审核人改为 reviewed",
-    "reviewer": "审核人的角色,例如 医学审核",
-    "updated": "最后更新日期,写成 2026-11-28 的形式",
-    "sources": "参考资料编号列表,取自 source/_data/bibliography.yml 的 key",
-    "age_band": "年龄段:9-12、12-15、15-18 或 18+(请加英文引号)",
-    "key_concepts": "核心概念 id 列表,取自 source/_data/concepts.yml",
-    "topics": "主题编号列表,例如 [\"6.3\", \"6.4\"](请加英文引号)",
+    "id": "页面编号：小写英文字母、数字和连字符，例如 puberty-changes",
+    "title": "页面标题（中文，2–60 字）",
+    "type": "页面类型：lesson（课程）、policy（政策解读）、case-study（案例）、guide（指南）或 page（站点页面）",
+    "audiences": "读者列表，取自 source/_data/audiences.yml 的 id,例如 [junior-secondary, educators]",
+    "status": "审核状态：新写的页面填 draft;审核通过后由审核人改为 reviewed",
+    "reviewer": "审核人的角色，例如 医学审核",
+    "updated": "最后更新日期，写成 2026-11-28 的形式",
+    "sources": "参考资料编号列表，取自 source/_data/bibliography.yml 的 key",
+    "age_band": "年龄段：9-12、12-15、15-18 或 18+（请加英文引号）",
+    "key_concepts": "核心概念 id 列表，取自 source/_data/concepts.yml",
+    "topics": "主题编号列表，例如 [\"6.3\", \"6.4\"]（请加英文引号）",
     "guidance": "本课对应的国内指导文件 id,取自 source/_data/concepts.yml 的 guidance",
-    "duration_minutes": "课时长度(分钟),写整数,例如 45",
-    "objectives": "学习目标列表,每条写 kind(knowledge/attitude/skill)和 text",
-    "policy_status": "现行状态:in-force(现行有效)、amended(已修改)、repealed(已废止)或 superseded(已被取代)",
-    "adopted": "通过日期,写成 2021-08-20、2021-08 或 2021",
-    "amended": "修改日期列表,例如 [2015-12-27, 2021-08-20]",
+    "duration_minutes": "课时长度（分钟）,写整数，例如 45",
+    "objectives": "学习目标列表，每条写 kind(knowledge/attitude/skill)和 text",
+    "policy_status": "现行状态：in-force（现行有效）、amended（已修改）、repealed（已废止）或 superseded（已被取代）",
+    "adopted": "通过日期，写成 2021-08-20、2021-08 或 2021",
+    "amended": "修改日期列表，例如 [2015-12-27, 2021-08-20]",
     "repealed": "废止日期",
-    "period": "案例所属时期,写成 2005-2010 或 2008;原文没有年份时写 unknown",
-    "case_topics": "案例主题 id 列表,取自 source/_data/case_topics.yml",
-    "source_parts": "所依据的原始材料部分,例如 {document: 000_3bc8f167d1a0a5f9.txt, part: 第一篇, section: 一(一)}",
+    "period": "案例所属时期，写成 2005-2010 或 2008;原文没有年份时写 unknown",
+    "case_topics": "案例主题 id 列表，取自 source/_data/case_topics.yml",
+    "source_parts": "所依据的原始材料部分，例如 {document: 000_3bc8f167d1a0a5f9.txt, part: 第一篇， section: 一（一）}",
 }
 
 TYPE_NAMES = {"object": "键值对", "array": "列表", "string": "文字", "integer": "整数",
@@ -129,7 +129,7 @@ def read_page(path: str | Path, text: str | None = None, data: KBData | None = N
     yaml_text, first, body_start = split_front_matter(text)
     if yaml_text is None:
         page.problem("FM001", "页面开头没有元数据(front matter)。",
-                     "在文件第一行写 ---,接着写 id、title、type 等字段,再用一行 --- 结束。", line=1)
+                     "在文件第一行写 ---,接着写 id、title、type 等字段，再用一行 --- 结束。", line=1)
         return page
     if body_start == 0:
         page.problem("FM001", "元数据块没有结束标记。",
@@ -141,14 +141,14 @@ def read_page(path: str | Path, text: str | None = None, data: KBData | None = N
     try:
         doc = yamlio.load(yaml_text)
     except yamlio.YamlError as exc:
-        page.problem("FM001", f"元数据的 YAML 格式有误(技术信息:{exc})。",
-                     "检查这一行的缩进、冒号后的空格和引号是否成对;含冒号的值请加引号。",
+        page.problem("FM001", f"元数据的 YAML 格式有误（技术信息：{exc}）。",
+                     "检查这一行的缩进、冒号后的空格和引号是否成对；含冒号的值请加引号。",
                      line=page.fm_start + exc.line)
         return page
     page.fm_doc = doc
     if not isinstance(doc.data, dict):
-        page.problem("FM001", "元数据应当是“字段: 值”的形式。",
-                     "每行写一个字段,例如 title: 青春期的变化。", line=first)
+        page.problem("FM001", "元数据应当是“字段： 值”的形式。",
+                     "每行写一个字段，例如 title: 青春期的变化。", line=first)
         return page
     page.meta = doc.data
     _check_schema(page)
@@ -174,19 +174,19 @@ def _check_schema(page: Page) -> None:
             extras = [k for k in (err.instance or {}) if k not in known] if not path else []
             for extra in extras or [name]:
                 near = difflib.get_close_matches(str(extra), known, n=1)
-                hint = f"是不是 {near[0]}?" if near else "请删除它,或改成规定的字段名。"
+                hint = f"是不是 {near[0]}?" if near else "请删除它，或改成规定的字段名。"
                 page.problem("FM002", f"未知字段 {extra}。", hint, *(path + [extra]))
         elif v == "enum":
             allowed = "、".join(str(x) for x in err.validator_value)
             page.problem("FM002", f"{name} 的值 {err.instance!r} 不在允许范围内。",
-                         f"可选值:{allowed}。", *path)
+                         f"可选值：{allowed}。", *path)
         elif v == "type":
             want = err.validator_value
             want = "或".join(TYPE_NAMES.get(w, w) for w in (want if isinstance(want, list) else [want]))
             page.problem("FM002", f"{name} 应当是{want},现在是 {err.instance!r}。",
                          help_ or "按字段说明改写。", *path)
         elif v in ("pattern", "format"):
-            page.problem("FM002", f"{name} 的写法不对:{err.instance!r}。", help_ or "按字段说明改写。", *path)
+            page.problem("FM002", f"{name} 的写法不对：{err.instance!r}。", help_ or "按字段说明改写。", *path)
         else:
             page.problem("FM002", f"{name} 不符合要求({v}):{err.message}。",
                          help_ or "按字段说明改写。", *path)

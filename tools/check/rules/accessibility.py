@@ -36,7 +36,7 @@ def check(doc):
                     text += c.content
                 if VAGUE.match(text):
                     out.append(problem(doc, block.start, "A11Y003", f"链接文字“{text.strip()}”没有说明链接去哪里。",
-                                       "用目标页面的名称作链接文字,例如 [生育登记办理指南](…)。"))
+                                       "用目标页面的名称作链接文字，例如 [生育登记办理指南](…)。"))
     # Markdown tables: the header row must not be empty
     tokens = doc.tokens
     for i, tok in enumerate(tokens):

@@ -1,6 +1,6 @@
 """CUR: abolished measures are history.
 
-A page that mentions a historical term of ``terms.yml`` (社会抚养费, 生育服务证,
+A page that mentions a historical term of ``terms.yml`` （社会抚养费， 生育服务证，
 一票否决 …) must say so inside a ``{history-note}`` box, or link to a policy page
 that records the change.
 """
@@ -43,6 +43,6 @@ def check(doc):
         text = TITLE.sub("", text)
         for w in words:
             if w in text:
-                return [problem(doc, line, "CUR001", f"提到了已废止的做法“{w}”,但没有说明它已成为历史。",
-                                "把相关内容放进 :::{history-note} 方框并写明废止时间,或链接到记录这一变化的政策页面。")]
+                return [problem(doc, line, "CUR001", f"提到了已废止的做法“{w}”，但没有说明它已成为历史。",
+                                "把相关内容放进 :::{history-note} 方框并写明废止时间，或链接到记录这一变化的政策页面。")]
     return []

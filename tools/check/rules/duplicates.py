@@ -50,6 +50,6 @@ def check(docs):
             if sim >= THRESHOLD:
                 seen.add((i, j))
                 out.append(Problem(other[0], other[1], 1, "DUP001", "warning",
-                                   f"这一段与 {path}:{line} 几乎相同(相似度 {sim:.0%})。",
-                                   "同一段原始材料只在一处整理,其他地方改成链接。"))
+                                   f"这一段与 {path}:{line} 几乎相同（相似度 {sim:.0%}）。",
+                                   "同一段原始材料只在一处整理，其他地方改成链接。"))
     return out

@@ -55,7 +55,7 @@ def check(doc):
         for m in SUBST.finditer(line):
             if m.group(1) not in facts:
                 out.append(problem(doc, n, "FACT003", f"数字登记表中没有编号为 {m.group(1)} 的数字。",
-                                   "先在 source/_data/facts.yml 登记这个数字(含出处),或改正编号的拼写。"))
+                                   "先在 source/_data/facts.yml 登记这个数字（含出处）,或改正编号的拼写。"))
     if doc.meta.get("type") not in APPLIES_TO:
         return out
     for line, text, containers in doc.text_lines():
@@ -65,7 +65,7 @@ def check(doc):
             literal = m.group(0).strip()
             fid = values.get(m.group(1).replace(",", ""))
             if fid:
-                out.append(problem(doc, line, "FACT002", f"数字“{literal}”与登记表中的 {fid} 相同,但直接写在了正文里。",
+                out.append(problem(doc, line, "FACT002", f"数字“{literal}”与登记表中的 {fid} 相同，但直接写在了正文里。",
                                    f"改写成 {{{{ {fid} }}}},这样数字和出处只在一处维护。"))
             else:
                 out.append(problem(doc, line, "FACT001", f"数字“{literal}”没有登记在数字登记表中。",
@@ -90,5 +90,5 @@ def check_registry(docs):
                                "先在 source/_data/bibliography.yml 登记这份资料。"))
         if f.review_by and f.review_by < today:
             out.append(Problem(path, f.line, 1, "FACT011", "warning", f"数字 {f.id} 已过复核日期 {f.review_by}。",
-                               "核对这个数字是否仍然准确,然后更新 review_by。"))
+                               "核对这个数字是否仍然准确，然后更新 review_by。"))
     return out

@@ -51,13 +51,13 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
             "向汤艾常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌")
 TITLES = "书记|镇长|乡长|村长|县长|区长|主任|同志|老师|校长|医生|院长|局长|科长|干部|村民|户主|女士|先生"
 TITLED = re.compile(rf"(?:(?:{TITLES})([{SURNAMES}][\u4e00-\u9fff]{{1,2}}))|(?:([{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?:{TITLES}))")
-NOT_NAME_TAIL = set("的了是在和与及等为对把被说要会能就都也还又")
+NOT_NAME_TAIL = set("的了是在和与及等为对把被说要会能就都也还又这那些个们时")
 
 
 def names_in(text: str) -> list[str]:
     """Likely personal names in ``text``.
 
-    A surname next to a title (书记艾某某, 王某某老师), or a word that jieba's
+    A surname next to a title （书记艾某某， 王某某老师）, or a word that jieba's
     segmenter finds outside its dictionary, starting with a surname, which the
     part-of-speech tagger then tags as a person name (nr).
     """
@@ -69,11 +69,12 @@ def names_in(text: str) -> list[str]:
     for m in TITLED.finditer(text):
         name = m.group(1) or m.group(2)
         if (name[-1] not in NOT_NAME_TAIL and not set(name[1:]) & set("班们个位名些种级长")
-                and name not in jieba.dt.FREQ):
+                and (jieba.dt.FREQ.get(name) or 0) < 50):
             found.append(name)
     pseg = _posseg()
     for word in jieba.cut(text, HMM=True):
-        if (2 <= len(word) <= 3 and word[0] in SURNAMES and word not in jieba.dt.FREQ
+        if (2 <= len(word) <= 3 and word[0] in SURNAMES and (jieba.dt.FREQ.get(word) or 0) < 50
+                and word[-1] not in NOT_NAME_TAIL and (jieba.dt.FREQ.get(word[:2]) or 0) < 100
                 and word not in found and any(w.flag == "nr" for w in pseg.cut(text) if w.word == word)):
             found.append(word)
     return found
@@ -98,9 +99,13 @@ class _NameCache:
             except (OSError, ValueError):
                 self.data = {}
 
+    _salt = None
+
     def names(self, text: str) -> list[str]:
         import hashlib
-        key = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+        if self._salt is None:  # results are only valid for this version of the detector
+            self._salt = hashlib.sha1(open(__file__, "rb").read()).hexdigest()[:8]
+        key = hashlib.sha1((self._salt + text).encode("utf-8")).hexdigest()[:16]
         if key not in self.data:
             self.data[key] = names_in(text)
             self.dirty = True
@@ -128,20 +133,20 @@ def check(doc):
         for m in ID_CANDIDATE.finditer(line):
             if ric.is_valid(m.group(0)):
                 out.append(problem(doc, n, "PRIV001", f"有居民身份证号码({mask(m.group(0))})。",
-                                   "删除身份证号码;页面中不能出现任何个人身份信息。"))
+                                   "删除身份证号码；页面中不能出现任何个人身份信息。"))
         for m in MOBILE.finditer(line):
             out.append(problem(doc, n, "PRIV002", f"有手机号码({mask(m.group(0))})。",
-                               "删除个人手机号码;需要留联系方式时写机构的公开电话。"))
+                               "删除个人手机号码；需要留联系方式时写机构的公开电话。"))
         for m in EMAIL.finditer(line):
             out.append(problem(doc, n, "PRIV003", f"有电子邮箱地址({mask(m.group(0))})。",
-                               "删除个人邮箱;需要时写机构的公开邮箱,并加入 source/_data/privacy.yml 的允许列表。"))
+                               "删除个人邮箱；需要时写机构的公开邮箱，并加入 source/_data/privacy.yml 的允许列表。"))
     if doc.meta.get("type") == "page":
         return out
     CACHE.load(doc.data.root)
     for line, text, _ in doc.text_lines():
         for name in CACHE.names(text):
             if name not in allowed:
-                out.append(problem(doc, line, "PRIV004", f"可能是个人姓名:“{name[0]}{'*' * (len(name) - 1)}”。",
-                                   "不要写私人的姓名,改成“一位居民”“某位老师”这类说法;如果这不是人名,把它加入 source/_data/privacy.yml 的 allowed_names。"))
+                out.append(problem(doc, line, "PRIV004", f"可能是个人姓名：“{name[0]}{'*' * (len(name) - 1)}”。",
+                                   "不要写私人的姓名，改成“一位居民”“某位老师”这类说法；如果这不是人名，把它加入 source/_data/privacy.yml 的 allowed_names。"))
     CACHE.save()
     return out

@@ -19,10 +19,10 @@ def check(doc):
     for line, lvl, text in headings:
         if lvl == 1:
             out.append(problem(doc, line, "STR002", "页面正文里不要写一级标题(# )。",
-                               "标题写在元数据的 title 里;正文的节用 ## 开头。"))
+                               "标题写在元数据的 title 里；正文的节用 ## 开头。"))
         elif lvl > level + 1:
-            out.append(problem(doc, line, "STR002", f"标题层级跳级了:从 {level} 级直接到 {lvl} 级。",
-                               f"把这个标题改成 {'#' * (level + 1)} 开头,或补上中间一级的标题。"))
+            out.append(problem(doc, line, "STR002", f"标题层级跳级了：从 {level} 级直接到 {lvl} 级。",
+                               f"把这个标题改成 {'#' * (level + 1)} 开头，或补上中间一级的标题。"))
         level = lvl
     required = REQUIRED.get(doc.meta.get("type"))
     if not required:
@@ -33,11 +33,11 @@ def check(doc):
     for sec in required:
         if sec not in names:
             out.append(problem(doc, doc.page.body_start, "STR001", f"缺少必需的一节“{sec}”。",
-                               "必需的节依次是:" + "、".join(required) + "。用 ## 写这一节的标题。"))
+                               "必需的节依次是：" + "、".join(required) + "。用 ## 写这一节的标题。"))
             continue
         idx = names.index(sec)
         if idx < pos:
             out.append(problem(doc, h2[idx][0], "STR001", f"“{sec}”一节的位置不对。",
-                               "必需的节依次是:" + "、".join(required) + "。"))
+                               "必需的节依次是：" + "、".join(required) + "。"))
         pos = max(pos, idx)
     return out

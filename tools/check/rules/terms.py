@@ -30,7 +30,9 @@ def check(doc):
         if block.kind not in ("inline", "heading"):
             continue
         para = "".join(c.content for c in block.children if c.type == "text")
-        has_year = bool(YEAR.search(para))
+        # a table row is one source line: a year in another cell counts
+        raw = "\n".join(doc.lines()[block.start - 1:block.end])
+        has_year = bool(YEAR.search(para) or YEAR.search(raw))
         for line, text in _texts(block):
             clean = TITLE.sub(lambda m: " " * len(m.group(0)), text)
             for form, preferred, d in forms:
@@ -44,8 +46,8 @@ def check(doc):
                     if d.get("historical"):
                         if has_year or "history-note" in block.containers:
                             continue
-                        out.append(problem(doc, line, "TERM002", f"“{form}”是历史名称,同一段里没有写年份。",
-                                           f"写明所指的年份(例如“2010 年的{form}”),或改用现在的名称“{preferred}”。"))
+                        out.append(problem(doc, line, "TERM002", f"“{form}”是历史名称，同一段里没有写年份。",
+                                           f"写明所指的年份（例如“2010 年的{form}”）,或改用现在的名称“{preferred}”。"))
                     else:
                         use = d.get("use") or preferred
                         out.append(problem(doc, line, "TERM001", f"请不要使用“{form}”。",

@@ -15,8 +15,8 @@ def check(doc):
     for r in result.lines:
         if r.line < doc.page.body_start:
             continue
-        out.append(problem(doc, r.line, "TYPO001", "中文排版不规范(中英文、数字之间的空格或全角标点)。",
-                           f"改成:{r.new.strip()[:80]}(运行 make fix 可自动修正)", severity="warning", col=r.col))
+        out.append(problem(doc, r.line, "TYPO001", "中文排版不规范（中英文、数字之间的空格或全角标点）。",
+                           f"改成：{r.new.strip()[:80]}（运行 make fix 可自动修正）", severity="warning", col=r.col))
     return out
 
 

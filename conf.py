@@ -32,6 +32,7 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "tools.extensions.kb_model",
+    "tools.extensions.kb_editions",
     "tools.extensions.kb_directives",
     "tools.extensions.kb_bibliography",
     "tools.extensions.kb_glossary",

@@ -12,11 +12,9 @@ Config values: ``kb_edition`` (edition id, ``full`` for the whole site),
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from sphinx.application import Sphinx
 
-from tools.model import check_unique_ids, load_data, read_page
+from tools.model import check_unique_ids, load_corpus, load_data
 
 from ._util import warn_problem
 
@@ -31,16 +29,8 @@ def _config_inited(app: Sphinx, config) -> None:
 
 
 def _read_front_matter(app: Sphinx, env, docnames) -> None:
-    data = app.kb_data
-    pages = {}
-    for docname in sorted(env.found_docs):
-        path = Path(env.doc2path(docname))
-        rel = path.relative_to(app.srcdir).as_posix()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
-            continue  # Sphinx itself reports unreadable sources
-        pages[docname] = read_page(rel, text, data=data)
+    corpus = load_corpus(app.srcdir, app.kb_data)
+    pages = {d: corpus[d] for d in sorted(env.found_docs) if d in corpus}
     app.kb_pages = pages
     for docname, page in pages.items():
         for problem in page.problems:

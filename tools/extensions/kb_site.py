@@ -146,6 +146,10 @@ class ColophonDirective(SphinxDirective):
 
 
 def setup(app: Sphinx) -> dict:
+    import logging
+
+    import jieba  # the zh search segmenter: keep its start-up chatter out of build logs
+    jieba.setLogLevel(logging.WARNING)
     app.add_directive("downloads", DownloadsDirective)
     app.add_directive("colophon", ColophonDirective)
     app.connect("builder-inited", _builder_inited)

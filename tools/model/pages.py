@@ -231,6 +231,36 @@ def iter_content_files(root: str | Path) -> list[Path]:
     return out
 
 
+_CORPUS_CACHE: dict[tuple[str, str], tuple[tuple[int, int], Page]] = {}
+
+
+def load_corpus(root: str | Path, data: KBData) -> dict[str, Page]:
+    """Every content page, read once per process: rel path without ``.md`` -> Page.
+
+    A page is read again only when its file changed (size or mtime).
+    """
+    root = Path(root).resolve()
+    out = {}
+    for rel in iter_content_files(root):
+        path = root / rel
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        key = (str(root), rel.as_posix())
+        stamp = (st.st_size, st.st_mtime_ns)
+        cached = _CORPUS_CACHE.get(key)
+        if cached is None or cached[0] != stamp:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            cached = (stamp, read_page(rel.as_posix(), text, data=data))
+            _CORPUS_CACHE[key] = cached
+        out[rel.as_posix()[:-3]] = cached[1]
+    return out
+
+
 def check_unique_ids(pages: Iterable[Page]) -> list[Problem]:
     """Duplicate page ids across the corpus (FM004)."""
     seen: dict[str, Page] = {}

@@ -1,0 +1,88 @@
+"""The edition matrix (``source/_data/editions.yml``) and which pages each
+edition holds. Read by the Sphinx extension (to limit a build to an edition)
+and by the publisher (to plan the cells)."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlio
+from .data import DATA_DIR, KBData
+from .pages import Page
+
+FORMATS = ("web", "epub", "pdf", "docx", "zip")
+EXTENSIONS = {"web": "", "epub": ".epub", "pdf": ".pdf", "docx": ".docx", "zip": ".zip"}
+
+
+@dataclass(frozen=True)
+class Edition:
+    audience: str
+    title: str
+    subtitle: str
+    collections: tuple[str, ...]
+    age_bands: tuple[str, ...]
+    formats: tuple[str, ...]
+    page_size: str
+    cover_color: str
+    publisher: str
+    language: str
+    appendices: tuple[str, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return self.audience
+
+    def output(self, fmt: str) -> str:
+        """Output path of a cell, relative to the build directory."""
+        if fmt == "web":
+            return f"web/{self.audience}"
+        return f"{fmt}/{self.audience}{EXTENSIONS[fmt]}"
+
+
+@functools.lru_cache(maxsize=4)
+def _load(root: Path) -> dict[str, Edition]:
+    path = root / DATA_DIR / "editions.yml"
+    data = yamlio.load_file(path).data if path.exists() else {}
+    defaults = data.get("defaults", {})
+    out = {}
+    for e in data.get("editions", []):
+        out[e["audience"]] = Edition(
+            audience=e["audience"], title=e["title"], subtitle=e.get("subtitle", ""),
+            collections=tuple(e.get("collections", ())),
+            age_bands=tuple(str(b) for b in e.get("age_bands", ()) or ()),
+            formats=tuple(e.get("formats", FORMATS)), page_size=e.get("page_size", "A4"),
+            cover_color=e.get("cover_color", "#22577a"),
+            publisher=e.get("publisher", defaults.get("publisher", "")),
+            language=e.get("language", defaults.get("language", "zh-CN")),
+            appendices=tuple(e.get("appendices", defaults.get("appendices", ()))),
+        )
+    return out
+
+
+def load_editions(root: str | Path) -> dict[str, Edition]:
+    return _load(Path(root).resolve())
+
+
+def edition_pages(edition: Edition, pages: dict[str, Page]) -> list[str]:
+    """Docnames (no suffix) of the content pages an edition holds, in reading
+    order: by collection as listed, then front-matter ``order``, then id."""
+    chosen = []
+    for rank, coll in enumerate(edition.collections):
+        for docname, page in pages.items():
+            m = page.meta
+            if not docname.startswith(coll.rstrip("/") + "/") or docname.endswith("/index"):
+                continue
+            if m.get("type") in (None, "page"):
+                continue
+            if edition.audience not in (m.get("audiences") or ()):
+                continue
+            if m.get("type") == "lesson" and str(m.get("age_band")) not in edition.age_bands:
+                continue
+            chosen.append((rank, m.get("order", 999), m.get("id", ""), docname))
+    seen, out = set(), []
+    for *_, docname in sorted(chosen):
+        if docname not in seen:
+            seen.add(docname)
+            out.append(docname)
+    return out

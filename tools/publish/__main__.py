@@ -1,0 +1,31 @@
+"""Command line of the publisher. See ``python -m tools.publish --help``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tools.model.editions import FORMATS
+
+from .matrix import plan, run
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.publish",
+        description="按读者和格式构建各版本（网站、EPUB、PDF、DOCX、离线包）。"
+                    " Build the edition matrix; exit 0 when every cell is built, 1 when one failed.")
+    parser.add_argument("--audience", action="append", help="只构建这类读者的版本（可重复）")
+    parser.add_argument("--format", action="append", choices=FORMATS, help="只构建这种格式（可重复）")
+    parser.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数（默认：CPU 核数）")
+    parser.add_argument("--list", action="store_true", help="只列出要构建的版本单元")
+    args = parser.parse_args(argv)
+    if args.list:
+        for aud, fmts in plan(args.audience, args.format).items():
+            for fmt in fmts:
+                print(f"{aud}\t{fmt}")
+        return 0
+    return run(args.audience, args.format, args.jobs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Shared pieces of the publisher: paths, Sphinx runs, atomic output, dates."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class CellError(Exception):
+    """A cell could not be built; the message says why, in the writer's terms."""
+
+
+def build_dir(root: Path = ROOT) -> Path:
+    return Path(os.environ.get("KB_BUILD_DIR", root / "build"))
+
+
+def source_date_epoch() -> int:
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        return int(out)
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return int(time.time())
+
+
+def build_date() -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(source_date_epoch()))
+
+
+def source_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, root: Path = ROOT) -> None:
+    """One strict Sphinx build in this process (-n -W --keep-going semantics)."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    warnings = io.StringIO()
+    overrides = {"nitpicky": True, **overrides}
+    with patch_docutils(root), docutils_namespace():
+        app = Sphinx(str(root), str(root), str(outdir), str(doctreedir), builder,
+                     confoverrides=overrides, status=None, warning=warnings,
+                     freshenv=False, warningiserror=False, keep_going=True)
+        app.build(force_all=True)
+    text = ANSI.sub("", warnings.getvalue()).strip()
+    if text:
+        raise CellError(text)
+
+
+@contextmanager
+def atomic_output(target: Path):
+    """Yield a temporary path beside ``target``; move it into place on success.
+
+    A failure leaves no partial file: the temporary path is removed.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staged = tmp / target.name
+    try:
+        yield staged
+        if not staged.exists():
+            raise CellError(f"{target.name} was not produced")
+        if target.is_dir():
+            shutil.rmtree(target)
+        os.replace(staged, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def fixed_zip(src_dir: Path, target: Path, first: str | None = None, stored: tuple[str, ...] = ()) -> None:
+    """Zip a directory reproducibly: sorted entries, fixed timestamps
+    (SOURCE_DATE_EPOCH, not before 1980), ``first`` entry first."""
+    import zipfile
+    epoch = max(source_date_epoch(), 315532800)
+    stamp = time.gmtime(epoch)[:6]
+    files = sorted(p for p in src_dir.rglob("*") if p.is_file())
+    names = [p.relative_to(src_dir).as_posix() for p in files]
+    if first and first in names:
+        names.remove(first)
+        names.insert(0, first)
+    with zipfile.ZipFile(target, "w") as zf:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, (src_dir / name).read_bytes())

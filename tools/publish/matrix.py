@@ -1,0 +1,165 @@
+"""Plan and run the edition matrix (audience × format)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.model import load_corpus, load_data, load_editions
+
+from . import common
+from .common import ROOT, CellError, build_date, build_dir
+
+
+@dataclass
+class CellResult:
+    audience: str
+    fmt: str
+    path: str
+    seconds: float
+    ok: bool
+    message: str = ""
+
+
+def plan(audiences=None, formats=None, root: Path = ROOT) -> dict[str, list[str]]:
+    """audience -> formats to build, in matrix order."""
+    editions = load_editions(root)
+    out = {}
+    for aud, edition in editions.items():
+        if audiences and aud not in audiences:
+            continue
+        fmts = [f for f in edition.formats if not formats or f in formats]
+        if fmts:
+            out[aud] = fmts
+    return out
+
+
+def _report(result: CellResult) -> None:
+    status = "完成" if result.ok else "失败"
+    line = f"[{result.audience} × {result.fmt}] {status} {result.seconds:5.1f} s  {result.path}"
+    print(line, flush=True)
+    if not result.ok:
+        print("    " + result.message.replace("\n", "\n    "), flush=True)
+
+
+def build_audience(audience: str, formats: list[str], root: Path = ROOT) -> list[CellResult]:
+    """Every requested format of one audience, from one read of its sources."""
+    from . import docx, epub, pdf, web
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(common.source_date_epoch()))
+    data = load_data(root)
+    edition = load_editions(root)[audience]
+    corpus = load_corpus(root, data)
+    drafts = {d for d, p in corpus.items() if p.meta.get("status") == "draft"}
+    out_root = build_dir(root)
+    work = out_root / "_work" / audience
+    work.mkdir(parents=True, exist_ok=True)
+    doctrees = out_root / "doctrees" / f"edition-{audience}"
+    overrides = {"kb_edition_audience": audience}
+    results: list[CellResult] = []
+
+    def cell(fmt, func):
+        start = time.perf_counter()
+        target = out_root / edition.output(fmt)
+        try:
+            func(target)
+            res = CellResult(audience, fmt, str(target.relative_to(out_root)), time.perf_counter() - start, True)
+        except CellError as exc:
+            res = CellResult(audience, fmt, str(target.relative_to(out_root)), time.perf_counter() - start,
+                             False, str(exc))
+        except Exception:  # noqa: BLE001 - report, never leave a half-built matrix silently
+            res = CellResult(audience, fmt, str(target.relative_to(out_root)), time.perf_counter() - start,
+                             False, traceback.format_exc(limit=4))
+        _report(res)
+        results.append(res)
+        return res.ok
+
+    from .cover import draw_cover
+    from .common import run_sphinx  # noqa: F401
+    cover = draw_cover(edition, work / "static" / "cover.png")
+    release = _release(root)
+
+    if "web" in formats or "zip" in formats:
+        site = out_root / edition.output("web")
+        ok = cell("web", lambda t: web.build_site(edition, work, doctrees, overrides, t))
+        if "zip" in formats:
+            if ok:
+                cell("zip", lambda t: web.build_zip(edition, site, t))
+            else:
+                results.append(CellResult(audience, "zip", edition.output("zip"), 0, False, "网站版本没有建成"))
+    if "epub" in formats:
+        cell("epub", lambda t: epub.build(edition, work, doctrees, overrides, t))
+    print_html = work / "print.html"
+    if "pdf" in formats:
+        cell("pdf", lambda t: pdf.build(edition, work, doctrees, overrides, t, drafts, cover, release))
+    if "docx" in formats:
+        def _docx(t):
+            if "pdf" not in formats or not print_html.exists():
+                pdf.build(edition, work, doctrees, overrides, t.with_suffix(".pdf"), drafts, cover, release,
+                          variants=())
+            docx.build_book(edition, print_html, work, t)
+            docx.build_worksheets(edition, print_html, work, t.with_name(f"{audience}-worksheets"))
+        cell("docx", _docx)
+    return results
+
+
+def _release(root: Path) -> str:
+    return os.environ.get("KB_RELEASE", "0.1.0")
+
+
+def write_manifest(root: Path = ROOT) -> Path:
+    """build/editions.json: every edition file present, with format, size and date."""
+    out_root = build_dir(root)
+    editions = load_editions(root)
+    rows = []
+    for aud, edition in editions.items():
+        for fmt in edition.formats:
+            if fmt == "web":
+                continue
+            path = out_root / edition.output(fmt)
+            if path.is_file():
+                rows.append({"audience": aud, "format": fmt, "title": f"{edition.title}({edition.subtitle})",
+                             "path": edition.output(fmt), "size": path.stat().st_size, "date": build_date()})
+            if fmt == "pdf":
+                shop = path.with_name(path.stem + "-print.pdf")
+                if shop.is_file():
+                    rows.append({"audience": aud, "format": "pdf-print", "title": f"{edition.title}（印刷厂版）",
+                                 "path": f"pdf/{shop.name}", "size": shop.stat().st_size, "date": build_date()})
+    target = out_root / "editions.json"
+    target.write_text(json.dumps({"editions": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return target
+
+
+def run(audiences=None, formats=None, jobs: int = 0, root: Path = ROOT) -> int:
+    todo = plan(audiences, formats, root)
+    if not todo:
+        print("没有要构建的版本（检查 --audience 和 --format)。", file=sys.stderr)
+        return 2
+    jobs = jobs or min(len(todo), os.cpu_count() or 1)
+    ncells = sum(len(f) for f in todo.values())
+    print(f"构建 {ncells} 个版本单元({len(todo)} 类读者）,并行 {jobs} 个进程……", flush=True)
+    start = time.perf_counter()
+    results: list[CellResult] = []
+    if jobs == 1:
+        for aud, fmts in todo.items():
+            results += build_audience(aud, fmts, root)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(build_audience, aud, fmts, root) for aud, fmts in todo.items()]
+            for fut in as_completed(futures):
+                results += fut.result()
+    write_manifest(root)
+    failed = [r for r in results if not r.ok]
+    print(f"用时 {time.perf_counter() - start:.1f} s:{len(results) - len(failed)} 个成功，{len(failed)} 个失败。",
+          flush=True)
+    return 1 if failed else 0
+
+
+def clean_work(root: Path = ROOT) -> None:
+    shutil.rmtree(build_dir(root) / "_work", ignore_errors=True)

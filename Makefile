@@ -15,9 +15,9 @@ export SOURCE_DATE_EPOCH
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := all
-.PHONY: all help setup html check fix test preview bench clean
+.PHONY: all help setup html editions edition check fix new test preview bench clean
 
-all: setup html ## set up, then build the site and every edition
+all: setup editions html ## set up, then build every edition and the site
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort | column -t -s "$$(printf '\t')"
@@ -28,8 +28,19 @@ setup: ## install what is missing (system packages, .venv, npm packages)
 html: setup ## build the web site into build/html
 	$(SPHINXBUILD) -b html $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/html . $(BUILDDIR)/html
 
+editions: setup ## build every edition (audience x format) into build/<format>/, in parallel
+	$(PY) -m tools.publish --jobs $(JOBS)
+
+edition: setup ## build one cell: make edition AUDIENCE=junior-secondary FORMAT=pdf
+	@test -n "$(AUDIENCE)" || { echo "usage: make edition AUDIENCE=<audience> [FORMAT=<format>]"; exit 2; }
+	$(PY) -m tools.publish --jobs 1 --audience $(AUDIENCE) $(if $(FORMAT),--format $(FORMAT))
+
 check: setup ## run the content checks on the whole knowledge base
 	$(PY) -m tools.check
+
+new: setup ## start a page: make new TYPE=case-study|lesson|policy [ID=… TITLE=… AGE_BAND=…]
+	@test -n "$(TYPE)" || { echo "usage: make new TYPE=case-study|lesson|policy [ID=... TITLE=... AGE_BAND=...]"; exit 2; }
+	$(PY) -m tools.new --type $(TYPE) $(if $(ID),--id "$(ID)") $(if $(TITLE),--title "$(TITLE)") $(if $(AGE_BAND),--age-band "$(AGE_BAND)")
 
 fix: setup ## apply the checker's safe fixes (Chinese typography)
 	$(PY) -m tools.check --fix

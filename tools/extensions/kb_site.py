@@ -79,6 +79,7 @@ def _named_toggles(generate):
 def _build_finished(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html" or app.builder.name != "html":
         return
+    _copy_downloads(app)
     root = app.config.root_doc
     target = app.builder.get_target_uri(root)
     redirect = Path(app.outdir) / "index.html"
@@ -125,7 +126,8 @@ class DownloadsDirective(SphinxDirective):
         body = nodes.tbody()
         for cell in rows:
             row = nodes.row()
-            link = nodes.reference(cell["title"], cell["title"], refuri="../" + cell["path"])
+            up = "../" * self.env.docname.count("/")
+            link = nodes.reference(cell["title"], cell["title"], refuri=f"{up}downloads/{cell['path']}")
             row += nodes.entry("", nodes.paragraph("", "", link))
             row += nodes.entry("", nodes.paragraph(text=FORMAT_NAMES.get(cell["format"], cell["format"])))
             row += nodes.entry("", nodes.paragraph(text=f"{cell['size'] / 1024 / 1024:.1f} MB"))
@@ -143,6 +145,23 @@ class ColophonDirective(SphinxDirective):
                              ("源提交", cfg.kb_source_commit)):
             items += nodes.list_item("", nodes.paragraph(text=f"{label}:{value}"))
         return [items]
+
+
+def _copy_downloads(app: Sphinx) -> None:
+    """Put the built editions listed in build/editions.json beside the site."""
+    import json
+    import shutil
+    if app.config.kb_edition_audience:
+        return
+    manifest = Path(app.srcdir) / "build" / "editions.json"
+    if not manifest.exists():
+        return
+    for cell in json.loads(manifest.read_text(encoding="utf-8")).get("editions", []):
+        src = Path(app.srcdir) / "build" / cell["path"]
+        if src.is_file():
+            dest = Path(app.outdir) / "downloads" / cell["path"]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
 
 
 def setup(app: Sphinx) -> dict:

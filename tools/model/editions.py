@@ -11,8 +11,8 @@ from . import yamlio
 from .data import DATA_DIR, KBData
 from .pages import Page
 
-FORMATS = ("web", "epub", "pdf", "docx", "zip")
-EXTENSIONS = {"web": "", "epub": ".epub", "pdf": ".pdf", "docx": ".docx", "zip": ".zip"}
+FORMATS = ("web", "epub", "pdf", "pdf-print", "docx", "zip")
+EXTENSIONS = {"web": "", "epub": ".epub", "pdf": ".pdf", "pdf-print": "-print.pdf", "docx": ".docx", "zip": ".zip"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ class Edition:
         """Output path of a cell, relative to the build directory."""
         if fmt == "web":
             return f"web/{self.audience}"
-        return f"{fmt}/{self.audience}{EXTENSIONS[fmt]}"
+        folder = "pdf" if fmt == "pdf-print" else fmt
+        return f"{folder}/{self.audience}{EXTENSIONS[fmt]}"
 
 
 @functools.lru_cache(maxsize=4)

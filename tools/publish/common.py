@@ -57,6 +57,10 @@ def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, ro
         app = Sphinx(str(root), str(root), str(outdir), str(doctreedir), builder,
                      confoverrides=overrides, status=None, warning=warnings,
                      freshenv=False, warningiserror=False, keep_going=True)
+        # a theme dependency (a11y_pygments) calls logging.basicConfig(level=INFO) on
+        # import, which would let every library's progress messages through
+        import logging
+        logging.getLogger().setLevel(logging.WARNING)
         app.build(force_all=True)
     text = ANSI.sub("", warnings.getvalue()).strip()
     if text:
@@ -85,11 +89,13 @@ def atomic_output(target: Path):
 
 def fixed_zip(src_dir: Path, target: Path, first: str | None = None, stored: tuple[str, ...] = ()) -> None:
     """Zip a directory reproducibly: sorted entries, fixed timestamps
-    (SOURCE_DATE_EPOCH, not before 1980), ``first`` entry first."""
+    (SOURCE_DATE_EPOCH, not before 1980), ``first`` entry first; hidden build
+    files such as Sphinx's ``.buildinfo`` are left out."""
     import zipfile
     epoch = max(source_date_epoch(), 315532800)
     stamp = time.gmtime(epoch)[:6]
-    files = sorted(p for p in src_dir.rglob("*") if p.is_file())
+    files = sorted(p for p in src_dir.rglob("*")
+                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(src_dir).parts))
     names = [p.relative_to(src_dir).as_posix() for p in files]
     if first and first in names:
         names.remove(first)

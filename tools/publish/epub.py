@@ -111,6 +111,9 @@ def _patch_xhtml(path: Path, lang: str, nav: bool, base: str, book_dir: Path) ->
         for el in html.iter(f"{{{XHTML_NS}}}title", f"{{{XHTML_NS}}}h1"):
             if el.text == "Table of Contents":
                 el.text = "目录"
+    for el in html.iter():
+        if el.get("role") == "heading" and not el.get("aria-level"):
+            el.set("aria-level", "2")  # Sphinx's toctree captions (axe: aria-required-attr)
     order = []
     if nav:
         for a in html.iter(f"{{{XHTML_NS}}}a"):

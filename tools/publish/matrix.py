@@ -81,7 +81,6 @@ def build_audience(audience: str, formats: list[str], root: Path = ROOT) -> list
         return res.ok
 
     from .cover import draw_cover
-    from .common import run_sphinx  # noqa: F401
     cover = draw_cover(edition, work / "static" / "cover.png")
     release = _release(root)
 
@@ -95,16 +94,20 @@ def build_audience(audience: str, formats: list[str], root: Path = ROOT) -> list
                 results.append(CellResult(audience, "zip", edition.output("zip"), 0, False, "网站版本没有建成"))
     if "epub" in formats:
         cell("epub", lambda t: epub.build(edition, work, doctrees, overrides, t))
-    print_html = work / "print.html"
+    (work / "print.html").unlink(missing_ok=True)
+
+    def print_html():
+        return pdf.print_document(edition, work, doctrees, overrides, drafts, cover, release)
+
     if "pdf" in formats:
-        cell("pdf", lambda t: pdf.build(edition, work, doctrees, overrides, t, drafts, cover, release))
+        cell("pdf", lambda t: pdf.build(print_html(), edition, t, "reading"))
+    if "pdf-print" in formats:
+        cell("pdf-print", lambda t: pdf.build(print_html(), edition, t, "printshop"))
     if "docx" in formats:
         def _docx(t):
-            if "pdf" not in formats or not print_html.exists():
-                pdf.build(edition, work, doctrees, overrides, t.with_suffix(".pdf"), drafts, cover, release,
-                          variants=())
-            docx.build_book(edition, print_html, work, t)
-            docx.build_worksheets(edition, print_html, work, t.with_name(f"{audience}-worksheets"))
+            html = print_html()
+            docx.build_book(edition, html, work, t)
+            docx.build_worksheets(edition, html, work, t.with_name(f"{audience}-worksheets"))
         cell("docx", _docx)
     return results
 

@@ -110,8 +110,11 @@ def assemble(single_html: Path, edition, draft_docs: set[str], cover: Path, rele
     title.string = edition.title
     out.head.append(title)
     body = out.body
+    # inline the cover so the PDF does not depend on where the build ran
+    import base64
+    cover_uri = "data:image/png;base64," + base64.b64encode(cover.read_bytes()).decode("ascii")
     body.append(BeautifulSoup(
-        f'<section class="cover"><img src="{cover.as_uri()}" alt="封面：{htmllib.escape(edition.title)}"/></section>'
+        f'<section class="cover"><img src="{cover_uri}" alt="封面：{htmllib.escape(edition.title)}"/></section>'
         f'<section class="titlepage"><h1>{htmllib.escape(edition.title)}</h1>'
         f'<p class="subtitle">{htmllib.escape(edition.subtitle)}</p>'
         f'<p class="publisher">{htmllib.escape(edition.publisher)}</p></section>'
@@ -193,25 +196,26 @@ def render(html_path: Path, out: Path, size: str, variant: str) -> None:
         options["pdf_variant"] = "pdf/ua-1"
 
     # never reach outside the build: only local files, and fail on a missing one
-    fetcher = URLFetcher(allowed_protocols={"file"}, fail_on_errors=True)
+    fetcher = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
     document = HTML(filename=str(html_path), url_fetcher=fetcher).render(stylesheets=[CSS(string=css)], **options)
     with atomic_output(out) as staged:
         document.write_pdf(str(staged), **options)
 
 
-def build(edition, work: Path, doctrees: Path, overrides: dict, out: Path, draft_docs: set[str],
-          cover: Path, release: str, variants=("reading", "printshop")) -> Path:
+def print_document(edition, work: Path, doctrees: Path, overrides: dict, draft_docs: set[str],
+                   cover: Path, release: str) -> Path:
+    """The edition as one print-ready HTML file (made once, used by every print format)."""
+    print_html = work / "print.html"
+    if print_html.exists():
+        return print_html
     single = work / "singlehtml"
     run_sphinx("singlehtml", single, doctrees,
                {**overrides, "html_theme": "basic", "html_theme_options": {}, "html_sidebars": {}})
-    print_html = work / "print.html"
     print_html.write_text(assemble(single / "source" / "edition.html", edition, draft_docs, cover, release),
                           encoding="utf-8")
-    size = edition.page_size
-    if "reading" in variants:
-        render(print_html, out, size, "reading")
-    if "printshop" in variants:
-        render(print_html, out.with_name(out.stem + "-print.pdf"), size, "printshop")
-    if "ua" in variants:
-        render(print_html, out.with_name(out.stem + "-ua.pdf"), size, "ua")
     return print_html
+
+
+def build(print_html: Path, edition, out: Path, variant: str = "reading") -> None:
+    """Typeset one PDF variant: reading (tagged), printshop (bleed, crop marks) or ua (PDF/UA-1)."""
+    render(print_html, out, edition.page_size, variant)

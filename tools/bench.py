@@ -1,0 +1,195 @@
+"""Benchmarks: our builds as ratios to a stock Sphinx build of the same pages.
+
+``python -m tools.bench`` (``make bench``) generates a Chinese MyST corpus
+(default 300 pages), builds it with stock sphinx-book-theme and with this
+project's configuration, then 1,000 pages with ours to show the growth is
+linear; then, on the real knowledge base, each edition format and the whole
+matrix (serial and parallel) as a ratio to a stock HTML build. Timings, not
+tests: nothing here fails a build.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+STOCK_CONF = '''
+project = "bench"
+language = "zh_CN"
+root_doc = "source/index"
+include_patterns = ["source/**", "curriculum/**"]
+exclude_patterns = ["source/_data/**"]
+extensions = ["myst_parser"]
+myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
+html_theme = "sphinx_book_theme"
+'''
+
+
+def _sentences() -> list[str]:
+    """Real Chinese sentences from the knowledge base, as raw material."""
+    out = []
+    for path in sorted((ROOT / "curriculum").rglob("*.md")):
+        text = path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+        for para in text.split("\n"):
+            if len(para) > 30 and not para.startswith((":", "#", "`", "|", "-", "%")) and "{" not in para:
+                out.extend(s + "。" for s in para.split("。") if len(s) > 12)
+    return out or ["青春期是从儿童发育为成人的阶段，身体和心理都会发生变化。"]
+
+
+def make_corpus(dest: Path, pages: int, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    sents = _sentences()
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(ROOT / "source" / "_data", dest / "source" / "_data")
+    sections = max(1, pages // 30)
+    fm = ("---\nid: {id}\ntitle: {title}\ntype: guide\naudiences: [staff]\nstatus: draft\n"
+          "updated: 2026-11-28\nsources: []\n---\n\n")
+    index = [fm.format(id="home", title="基准首页").replace("type: guide", "type: page"),
+             "```{toctree}\n:maxdepth: 1\n\n"]
+    n = 0
+    for s in range(sections):
+        sec = dest / "curriculum" / f"sec-{s:02d}"
+        sec.mkdir(parents=True)
+        entries = []
+        for p in range(pages // sections):
+            n += 1
+            name = f"p{n:04d}"
+            entries.append(name)
+            body = [fm.format(id=f"bench-{n}", title=f"第 {n} 页：{rng.choice(sents)[:12]}")]
+            for h in range(4):
+                body.append(f"## 第 {h + 1} 节\n\n")
+                for _ in range(3):
+                    body.append("".join(rng.choice(sents) for _ in range(3)) + "\n\n")
+                body.append("- " + rng.choice(sents) + "\n- " + rng.choice(sents) + "\n\n")
+            body.append("| 项目 | 说明 |\n|---|---|\n| 甲 | " + rng.choice(sents)[:20] + " |\n\n")
+            body.append(":::{note}\n" + rng.choice(sents) + "\n:::\n\n")
+            if n > 1:
+                body.append(f"参见 {{doc}}`/curriculum/sec-{(s if p else max(s - 1, 0)):02d}/p{n - 1:04d}`。\n")
+            (sec / f"{name}.md").write_text("".join(body), encoding="utf-8")
+        (sec / "index.md").write_text(
+            fm.format(id=f"sec-{s}", title=f"第 {s + 1} 部分").replace("type: guide", "type: page")
+            + "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(entries) + "\n```\n", encoding="utf-8")
+        index.append(f"/curriculum/sec-{s:02d}/index\n")
+    index.append("```\n")
+    (dest / "source" / "index.md").write_text("".join(index), encoding="utf-8")
+    (dest / "stockconf").mkdir()
+    (dest / "stockconf" / "conf.py").write_text(STOCK_CONF, encoding="utf-8")
+    return dest
+
+
+def timed(cmd: list[str], env=None) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    return elapsed
+
+
+def sphinx(src: Path, out: Path, builder="html", conf: Path | None = None, extra=()) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [PY, "-m", "sphinx", "-b", builder, "-q", "-d", str(out / ".doctrees"), str(src), str(out), *extra]
+    if conf is not None:
+        cmd[5:5] = ["-c", str(conf)]
+    return timed(cmd)
+
+
+def report(rows: list[tuple[str, float, float | None]]) -> None:
+    print(f"\n{'measurement':58} {'seconds':>9} {'ratio':>7}")
+    for name, secs, ratio in rows:
+        print(f"{name:58} {secs:9.1f} {'' if ratio is None else f'{ratio:7.2f}×'}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=300, help="pages of the generated corpus (default 300)")
+    ap.add_argument("--large", type=int, default=1000, help="pages of the linearity run (0 to skip)")
+    ap.add_argument("--skip-corpus", action="store_true", help="only the knowledge-base measurements")
+    ap.add_argument("--skip-kb", action="store_true", help="only the generated-corpus measurements")
+    ap.add_argument("--json", help="also write the figures to this JSON file")
+    args = ap.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    rows: list[tuple[str, float, float | None]] = []
+    try:
+        if not args.skip_corpus:
+            corpus = make_corpus(work / "corpus", args.pages)
+            print(f"corpus: {args.pages} pages in {corpus}", flush=True)
+            stock = sphinx(corpus, work / "stock", conf=corpus / "stockconf")
+            rows.append((f"stock sphinx-book-theme HTML, {args.pages} pages", stock, 1.0))
+            ours = sphinx(corpus, work / "ours", conf=ROOT, extra=["-n", "-W", "--keep-going"])
+            rows.append((f"Qingchun HTML, {args.pages} pages", ours, ours / stock))
+            noop = sphinx(corpus, work / "ours2", conf=ROOT)
+            rebuild = timed([PY, "-m", "sphinx", "-b", "html", "-q", "-c", str(ROOT), "-d",
+                             str(work / "ours2" / ".doctrees"), str(corpus), str(work / "ours2")])
+            rows.append(("Qingchun no-op rebuild (start-up cost)", rebuild, rebuild / stock))
+            del noop
+            if args.large:
+                big = make_corpus(work / "big", args.large)
+                large = sphinx(big, work / "ours-big", conf=ROOT)
+                rows.append((f"Qingchun HTML, {args.large} pages", large, large / stock))
+                rows.append((f"  per page: {args.pages} → {args.large} pages (s/page ratio)",
+                             large / args.large, (large / args.large) / (ours / args.pages)))
+            report(rows)
+        if not args.skip_kb:
+            kb_rows = []
+            stock_kb = sphinx(ROOT, work / "kb-stock", conf=_stock_kb_conf(work))
+            kb_rows.append(("knowledge base: stock sphinx-book-theme HTML", stock_kb, 1.0))
+            ours_kb = sphinx(ROOT, work / "kb-ours")
+            kb_rows.append(("knowledge base: Qingchun HTML (full site)", ours_kb, ours_kb / stock_kb))
+            env = {"KB_BUILD_DIR": str(work / "kb-editions")}
+            for fmt in ("web", "epub", "pdf", "docx"):
+                shutil.rmtree(work / "kb-editions", ignore_errors=True)
+                secs = timed([PY, "-m", "tools.publish", "--jobs", "1", "--format", fmt], env=env)
+                kb_rows.append((f"matrix, {fmt} cells only (serial, incl. reading the sources)", secs,
+                                secs / stock_kb))
+            for jobs in (1, os.cpu_count() or 2):
+                shutil.rmtree(work / "kb-editions", ignore_errors=True)
+                secs = timed([PY, "-m", "tools.publish", "--jobs", str(jobs)], env=env)
+                kb_rows.append((f"whole matrix, {jobs} process(es)", secs, secs / stock_kb))
+            report(kb_rows)
+            rows += kb_rows
+        if args.json:
+            Path(args.json).write_text(json.dumps([{"name": n, "seconds": s, "ratio": r} for n, s, r in rows],
+                                                  ensure_ascii=False, indent=1), encoding="utf-8")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _stock_kb_conf(work: Path) -> Path:
+    conf = work / "stock-kb-conf"
+    conf.mkdir(exist_ok=True)
+    # same pages, stock theme and only MyST: our directives are replaced by nothing
+    (conf / "conf.py").write_text(STOCK_CONF.replace('"curriculum/**"]', '"curriculum/**", "policies/**", '
+                                                     '"case-studies/**"]')
+                                  + "\nsuppress_warnings = ['myst', 'toc']\n"
+                                  + "from docutils.parsers.rst import Directive, directives\n"
+                                  + "class AnyOption(dict):\n    def __getitem__(self, key):\n"
+                                  + "        return directives.unchanged\n    def __contains__(self, key):\n"
+                                  + "        return True\n"
+                                  + "class Skip(Directive):\n    has_content = True\n    optional_arguments = 9\n"
+                                  + "    final_argument_whitespace = True\n    option_spec = AnyOption()\n"
+                                  + "    def run(self):\n        return []\n"
+                                  + "def setup(app):\n    for n in ['kb-toctree','kb-pages','lesson-matrix',"
+                                  + "'coverage-matrix','policy-timeline','facts-table','kb-glossary','bibliography',"
+                                  + "'references','downloads','colophon','edition-contents','activity','handout',"
+                                  + "'teacher-note','answer-key','parent-note','help-box','history-note',"
+                                  + "'for-audience']:\n        app.add_directive(n, Skip)\n"
+                                  + "    app.add_role('cite', lambda *a, **k: ([], []))\n",
+                                  encoding="utf-8")
+    return conf
+
+
+if __name__ == "__main__":
+    sys.exit(main())

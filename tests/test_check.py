@@ -15,7 +15,7 @@ from conftest import ROOT
 from tools.check import check_files, default_files
 
 FIXTURES = ROOT / "tests" / "fixtures" / "check"
-EXPECT = re.compile(r"^%\s*expect:\s*((?:[A-Z][A-Z0-9]*\d[\s,]*)+)$")
+EXPECT = re.compile(r"^[%#]\s*expect:\s*((?:[A-Z][A-Z0-9]*\d[\s,]*)+)$")
 RAW_SOURCE = ROOT.parent / "shared" / "sources" / "000_3bc8f167d1a0a5f9.txt"
 
 
@@ -172,3 +172,24 @@ def test_cli_formats_and_exit_codes():
     assert run_cli("tests/fixtures/check/res-good.md").returncode == 0
     assert run_cli("no/such/file.md").returncode == 2
     assert run_cli("--help").returncode == 0
+
+
+def test_facts_registry_entries_need_source_and_review(tmp_path):
+    import shutil
+    shutil.copytree(ROOT / "source" / "_data", tmp_path / "source" / "_data")
+    (tmp_path / "source" / "_data" / "facts.yml").write_text(
+        "facts:\n"
+        "  - {id: no_source, label: 没有出处, value: 5, unit: 个, locator: x, review_by: '2099-01-01'}\n"
+        "  - {id: stale, label: 过期, value: 6, unit: 个, source: src-district-report, locator: x,"
+        " review_by: '2020-01-01'}\n"
+        "  - {id: fine, label: 正常, value: 7, unit: 个, source: src-district-report, locator: x,"
+        " review_by: '2099-01-01'}\n", encoding="utf-8")
+    (tmp_path / "case-studies").mkdir()
+    (tmp_path / "case-studies" / "a.md").write_text(
+        "---\nid: a\ntitle: 页面\ntype: guide\naudiences: [staff]\nstatus: draft\nupdated: 2026-11-28\n"
+        "sources: []\n---\n\n文字。\n", encoding="utf-8")
+    result = check_files(["case-studies/a.md"], tmp_path)
+    got = {(p.path, p.line, p.code, p.severity) for p in result.problems}
+    assert ("source/_data/facts.yml", 2, "FACT010", "error") in got
+    assert ("source/_data/facts.yml", 3, "FACT011", "warning") in got
+    assert not any(line == 5 for _, line, _, _ in got if _ == "source/_data/facts.yml")

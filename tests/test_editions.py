@@ -233,3 +233,40 @@ def test_daisy_ace_no_violations(matrix, edition, tmp_path):
                 if t["earl:result"]["earl:outcome"] == "fail":
                     failures.append((doc.get("earl:testSubject", {}).get("url"), t["earl:test"]["dct:title"]))
     assert proc.returncode == 0 and not failures, (proc.returncode, failures[:10], proc.stderr[-2000:])
+
+
+@pytest.mark.parametrize("edition", cells("pdf"), ids=lambda e: e.audience)
+def test_pdf_ua_structure(matrix, edition):
+    """What veraPDF would look at first, checked with pikepdf (a subset, not a validator)."""
+    import pikepdf
+    with pikepdf.open(matrix / edition.output("pdf")) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "zh-CN"
+        assert bool(root.MarkInfo.Marked)
+        assert "/StructTreeRoot" in root
+        assert bool(root.ViewerPreferences.DisplayDocTitle)
+        xmp = bytes(root.Metadata.read_bytes()).decode("utf-8")
+        assert 'pdfuaid:part="1"' in xmp
+        assert edition.title in xmp
+
+
+def test_offline_zip_search_works_from_disk(matrix, tmp_path):
+    """Unzipped on a school computer and opened from disk: Chinese search still finds lessons."""
+    import zipfile
+    from conftest import chromium_path
+    from playwright.sync_api import sync_playwright
+    with zipfile.ZipFile(matrix / EDITIONS["junior-secondary"].output("zip")) as zf:
+        zf.extractall(tmp_path)
+    search = tmp_path / "junior-secondary" / "search.html"
+    requests = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(search.as_uri() + "?q=青春期")
+        page.wait_for_selector("#search-results ul.search li", timeout=20000)
+        hrefs = page.locator("#search-results ul.search li a").evaluate_all("els => els.map(e => e.href)")
+        browser.close()
+    assert any("/curriculum/junior-secondary/" in h for h in hrefs), hrefs
+    assert all(u.startswith(("file:", "data:")) for u in requests), [u for u in requests if not u.startswith("file:")]

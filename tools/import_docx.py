@@ -39,10 +39,10 @@ def inspect(path: Path) -> None:
         raise ImportFailed(f"找不到文件 {path}。")
     head = path.read_bytes()[:8]
     if head == OLE_MAGIC:
-        raise ImportFailed("这个文件有密码保护，或是旧版 Word(.doc)格式。请在 Word 中取消密码，"
+        raise ImportFailed("这个文件有密码保护，或是旧版 Word（.doc）格式。请在 Word 中取消密码，"
                            "并“另存为” .docx 格式后再导入。")
     if not zipfile.is_zipfile(path):
-        raise ImportFailed("这个文件已损坏，或不是 Word(.docx)文件。请在 Word 中打开并重新保存为 .docx。")
+        raise ImportFailed("这个文件已损坏，或不是 Word（.docx）文件。请在 Word 中打开并重新保存为 .docx。")
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         if "word/document.xml" not in names:
@@ -137,9 +137,9 @@ def import_docx(path: Path, root: Path, type_: str = "case-study", page_id: str 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tools.import_docx",
-                                 description="把 Word(.docx)稿件转换成知识库页面，并检查还需要修改什么。")
-    ap.add_argument("file", help="Word 文件(.docx)")
-    ap.add_argument("--type", default="case-study", choices=["case-study", "policy"], help="页面类型（默认：case-study)")
+                                 description="把 Word（.docx）稿件转换成知识库页面，并检查还需要修改什么。")
+    ap.add_argument("file", help="Word 文件（.docx）")
+    ap.add_argument("--type", default="case-study", choices=["case-study", "policy"], help="页面类型（默认：case-study）")
     ap.add_argument("--id", help="页面编号（默认：由文件名得出）")
     ap.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -156,7 +156,7 @@ def main(argv=None) -> int:
     from tools.check import check_files
     problems = check_files([rel], root).problems
     if problems:
-        print(f"还有 {len(problems)} 处需要修改（改完后运行 make check):")
+        print(f"还有 {len(problems)} 处需要修改（改完后运行 make check）：")
         for p in problems:
             print(f"  {p.path}:{p.line}: {p.message} — {p.fix}")
     else:

@@ -81,14 +81,14 @@ def main(argv=None) -> int:
     ap.add_argument("--type", required=True, choices=["lesson", "case-study", "policy"], help="页面类型")
     ap.add_argument("--id", help="页面编号：小写英文字母、数字和连字符")
     ap.add_argument("--title", help="页面标题（中文）")
-    ap.add_argument("--age-band", choices=sorted(BAND_FOLDERS), help="课程的年龄段（只用于 lesson)")
+    ap.add_argument("--age-band", choices=sorted(BAND_FOLDERS), help="课程的年龄段（只用于 lesson）")
     ap.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    page_id = args.id or _ask("页面编号（例如 cs-youth-clinic):")
+    page_id = args.id or _ask("页面编号（例如 cs-youth-clinic）：")
     title = args.title or _ask("页面标题：")
     age_band = args.age_band
     if args.type == "lesson" and not age_band:
-        age_band = _ask("年龄段(9-12、12-15、15-18 或 18+):")
+        age_band = _ask("年龄段（9-12、12-15、15-18 或 18+）：")
     root = Path(args.root)
     try:
         path = create(root, args.type, page_id, title, age_band)
@@ -100,10 +100,10 @@ def main(argv=None) -> int:
     from tools.check import check_files
     todo = check_files([rel], root).problems
     if todo:
-        print("还需要填写或修改的地方（改完后运行 make check 检查）:")
+        print("还需要填写或修改的地方（改完后运行 make check 检查）：")
         for p in todo:
             print(f"  第 {p.line} 行：{p.message} {p.fix}")
-    print(f"预览：运行 make preview,然后在浏览器中打开 http://127.0.0.1:8000/{rel[:-3]}.html")
+    print(f"预览：运行 make preview，然后在浏览器中打开 http://127.0.0.1:8000/{rel[:-3]}.html")
     return 0
 
 

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.model import ERROR, WARNING, Problem, iter_content_files, load_data, read_page
+from tools.model import ERROR, WARNING, Problem, iter_content_files, load_data, read_page_cached
 
 from . import rules  # noqa: F401  (registers the rules)
+from .cache import CheckCache
 from .document import Doc
 from .registry import RULES
 
@@ -46,7 +47,7 @@ def load_doc(root: Path, rel: str, data) -> tuple[Doc | None, list[Problem]]:
     except OSError as exc:
         return None, [_file_problem(rel, "FILE001", f"无法读取文件：{exc.strerror}。", "检查文件是否存在、是否有读取权限。")]
     if len(raw) > MAX_BYTES:
-        return None, [_file_problem(rel, "FILE003", f"文件过大({len(raw) // 1024} KB),超过 {MAX_BYTES // 1000} KB 的上限。",
+        return None, [_file_problem(rel, "FILE003", f"文件过大({len(raw) // 1024} KB)，超过 {MAX_BYTES // 1000} KB 的上限。",
                                     "一个页面只写一个主题；把内容拆成几个页面，图片和数据不要放进 .md 文件。")]
     if b"\x00" in raw[:8192]:
         return None, [_file_problem(rel, "FILE002", "这不是文本文件（可能是 Word 或图片文件改了扩展名）。",
@@ -59,7 +60,7 @@ def load_doc(root: Path, rel: str, data) -> tuple[Doc | None, list[Problem]]:
                               "在编辑器中用“UTF-8”编码另存这个文件。")]
     if not text.strip():
         return None, [_file_problem(rel, "FILE004", "文件是空的。", "删除这个文件，或用 make new 生成页面模板后再填写。")]
-    return Doc(read_page(rel, text, data=data), data), []
+    return Doc(read_page_cached(root, rel, text, data), data), []
 
 
 def _silences(doc: Doc) -> tuple[dict[int, set[str]], list[Problem]]:
@@ -95,9 +96,10 @@ def _silences(doc: Doc) -> tuple[dict[int, set[str]], list[Problem]]:
     return silenced, problems
 
 
-def check_files(rels: list[str], root: str | Path = ".") -> Result:
+def check_files(rels: list[str], root: str | Path = ".", use_cache: bool = True) -> Result:
     root = Path(root)
     data = load_data(root)
+    cache = CheckCache(root) if use_cache else None
     result = Result(files=len(rels))
     docs = []
     raw: list[Problem] = []
@@ -106,25 +108,33 @@ def check_files(rels: list[str], root: str | Path = ".") -> Result:
         raw.extend(problems)
         if doc is not None:
             docs.append(doc)
-    by_path = {d.path: d for d in docs}
     silences = {}
     for doc in docs:
         sil, problems = _silences(doc)
         silences[doc.path] = sil
         raw.extend(problems)
+    page_rules = [r for r in RULES if not r.corpus]
+    for doc in docs:
+        key = cache.key(doc.path, doc.page.text) if cache else None
+        hit = cache.get(key) if cache else None
+        if hit is not None:
+            problems, doc._extracts = hit
+        else:
+            problems = [p for r in page_rules for p in r.func(doc)]
+            if cache:
+                cache.put(key, problems, doc.extracts())
+        raw.extend(problems)
     for r in RULES:
         if r.corpus:
             raw.extend(r.func(docs))
-            continue
-        for doc in docs:
-            raw.extend(r.func(doc))
+    if cache:
+        cache.save()
     for p in sorted(set(raw)):
         codes = silences.get(p.path, {}).get(p.line, set())
         if any(p.code.startswith(c) for c in codes):
             result.silenced.append(p)
         else:
             result.problems.append(p)
-    _ = by_path
     return result
 
 

@@ -30,6 +30,7 @@ class Doc:
     page: Page
     data: KBData
     _tokens: list[Token] | None = field(default=None, repr=False)
+    _extracts: dict | None = field(default=None, repr=False)
 
     @property
     def path(self) -> str:
@@ -47,11 +48,34 @@ class Doc:
         return self._tokens
 
     def lines(self) -> list[str]:
+        return self._lines
+
+    @functools.cached_property
+    def _lines(self) -> list[str]:
         return self.page.text.split("\n")
 
     @functools.cached_property
     def blocks(self) -> list["Block"]:
         return walk_blocks(self)
+
+    def extracts(self) -> dict:
+        """What the corpus-wide rules need from a page, small enough to cache:
+        its {doc} links and its long paragraphs."""
+        if self._extracts is None:
+            links, paras = [], []
+            for block in self.blocks:
+                for child in block.children:
+                    if child.type == "myst_role" and child.meta.get("name") == "doc":
+                        target = child.content.strip()
+                        if "<" in target and target.endswith(">"):
+                            target = target[target.rindex("<") + 1:-1]
+                        links.append([block.start, target, list(block.containers)])
+                if block.kind == "inline":
+                    text = "".join(c.content for c in block.children if c.type == "text")
+                    if len(text) >= 40:
+                        paras.append([block.start, text])
+            self._extracts = {"links": links, "paras": paras}
+        return self._extracts
 
     def text_lines(self):
         """(line, text, containers) of every prose text run on the page."""

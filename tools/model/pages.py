@@ -31,22 +31,22 @@ FIELD_HELP = {
     "id": "页面编号：小写英文字母、数字和连字符，例如 puberty-changes",
     "title": "页面标题（中文，2–60 字）",
     "type": "页面类型：lesson（课程）、policy（政策解读）、case-study（案例）、guide（指南）或 page（站点页面）",
-    "audiences": "读者列表，取自 source/_data/audiences.yml 的 id,例如 [junior-secondary, educators]",
-    "status": "审核状态：新写的页面填 draft;审核通过后由审核人改为 reviewed",
+    "audiences": "读者列表，取自 source/_data/audiences.yml 的 id，例如 [junior-secondary, educators]",
+    "status": "审核状态：新写的页面填 draft；审核通过后由审核人改为 reviewed",
     "reviewer": "审核人的角色，例如 医学审核",
     "updated": "最后更新日期，写成 2026-11-28 的形式",
     "sources": "参考资料编号列表，取自 source/_data/bibliography.yml 的 key",
     "age_band": "年龄段：9-12、12-15、15-18 或 18+（请加英文引号）",
     "key_concepts": "核心概念 id 列表，取自 source/_data/concepts.yml",
     "topics": "主题编号列表，例如 [\"6.3\", \"6.4\"]（请加英文引号）",
-    "guidance": "本课对应的国内指导文件 id,取自 source/_data/concepts.yml 的 guidance",
-    "duration_minutes": "课时长度（分钟）,写整数，例如 45",
-    "objectives": "学习目标列表，每条写 kind(knowledge/attitude/skill)和 text",
+    "guidance": "本课对应的国内指导文件 id，取自 source/_data/concepts.yml 的 guidance",
+    "duration_minutes": "课时长度（分钟），写整数，例如 45",
+    "objectives": "学习目标列表，每条写 kind（knowledge/attitude/skill）和 text",
     "policy_status": "现行状态：in-force（现行有效）、amended（已修改）、repealed（已废止）或 superseded（已被取代）",
     "adopted": "通过日期，写成 2021-08-20、2021-08 或 2021",
     "amended": "修改日期列表，例如 [2015-12-27, 2021-08-20]",
     "repealed": "废止日期",
-    "period": "案例所属时期，写成 2005-2010 或 2008;原文没有年份时写 unknown",
+    "period": "案例所属时期，写成 2005-2010 或 2008；原文没有年份时写 unknown",
     "case_topics": "案例主题 id 列表，取自 source/_data/case_topics.yml",
     "source_parts": "所依据的原始材料部分，例如 {document: 000_3bc8f167d1a0a5f9.txt, part: 第一篇， section: 一（一）}",
 }
@@ -128,8 +128,8 @@ def read_page(path: str | Path, text: str | None = None, data: KBData | None = N
     page = Page(path=path, text=text)
     yaml_text, first, body_start = split_front_matter(text)
     if yaml_text is None:
-        page.problem("FM001", "页面开头没有元数据(front matter)。",
-                     "在文件第一行写 ---,接着写 id、title、type 等字段，再用一行 --- 结束。", line=1)
+        page.problem("FM001", "页面开头没有元数据（front matter）。",
+                     "在文件第一行写 ---，接着写 id、title、type 等字段，再用一行 --- 结束。", line=1)
         return page
     if body_start == 0:
         page.problem("FM001", "元数据块没有结束标记。",
@@ -183,7 +183,7 @@ def _check_schema(page: Page) -> None:
         elif v == "type":
             want = err.validator_value
             want = "或".join(TYPE_NAMES.get(w, w) for w in (want if isinstance(want, list) else [want]))
-            page.problem("FM002", f"{name} 应当是{want},现在是 {err.instance!r}。",
+            page.problem("FM002", f"{name} 应当是{want}，现在是 {err.instance!r}。",
                          help_ or "按字段说明改写。", *path)
         elif v in ("pattern", "format"):
             page.problem("FM002", f"{name} 的写法不对：{err.instance!r}。", help_ or "按字段说明改写。", *path)
@@ -214,8 +214,8 @@ def check_references(page: Page, data: KBData) -> None:
     for i, topic in enumerate(m.get("topics") or ()):
         t = data.topics.get(str(topic))
         if t and concepts and t["concept"] not in concepts:
-            page.problem("FM003", f"主题 {topic} 属于核心概念 {t['concept']},但 key_concepts 里没有它。",
-                         f"在 key_concepts 中加上 {t['concept']},或删去这个主题。", "topics", i)
+            page.problem("FM003", f"主题 {topic} 属于核心概念 {t['concept']}，但 key_concepts 里没有它。",
+                         f"在 key_concepts 中加上 {t['concept']}，或删去这个主题。", "topics", i)
 
 
 def iter_content_files(root: str | Path) -> list[Path]:
@@ -231,33 +231,34 @@ def iter_content_files(root: str | Path) -> list[Path]:
     return out
 
 
-_CORPUS_CACHE: dict[tuple[str, str], tuple[tuple[int, int], Page]] = {}
+_PAGE_CACHE: dict[tuple[str, str], tuple[int, Page]] = {}
+
+
+def read_page_cached(root: str | Path, rel: str, text: str, data: KBData) -> Page:
+    """:func:`read_page`, once per process for the same file and text.
+
+    The checker and :func:`load_corpus` share this cache, so a page's front
+    matter is parsed once however many wings ask for it.
+    """
+    key = (str(Path(root).resolve()), rel)
+    digest = hash(text)
+    cached = _PAGE_CACHE.get(key)
+    if cached is None or cached[0] != digest:
+        cached = (digest, read_page(rel, text, data=data))
+        _PAGE_CACHE[key] = cached
+    return cached[1]
 
 
 def load_corpus(root: str | Path, data: KBData) -> dict[str, Page]:
-    """Every content page, read once per process: rel path without ``.md`` -> Page.
-
-    A page is read again only when its file changed (size or mtime).
-    """
+    """Every content page: rel path without ``.md`` -> Page (see :func:`read_page_cached`)."""
     root = Path(root).resolve()
     out = {}
     for rel in iter_content_files(root):
-        path = root / rel
         try:
-            st = path.stat()
-        except OSError:
+            text = (root / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             continue
-        key = (str(root), rel.as_posix())
-        stamp = (st.st_size, st.st_mtime_ns)
-        cached = _CORPUS_CACHE.get(key)
-        if cached is None or cached[0] != stamp:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            cached = (stamp, read_page(rel.as_posix(), text, data=data))
-            _CORPUS_CACHE[key] = cached
-        out[rel.as_posix()[:-3]] = cached[1]
+        out[rel.as_posix()[:-3]] = read_page_cached(root, rel.as_posix(), text, data)
     return out
 
 

@@ -142,11 +142,11 @@ def write_manifest(root: Path = ROOT) -> Path:
 def run(audiences=None, formats=None, jobs: int = 0, root: Path = ROOT) -> int:
     todo = plan(audiences, formats, root)
     if not todo:
-        print("没有要构建的版本（检查 --audience 和 --format)。", file=sys.stderr)
+        print("没有要构建的版本（检查 --audience 和 --format）。", file=sys.stderr)
         return 2
     jobs = jobs or min(len(todo), os.cpu_count() or 1)
     ncells = sum(len(f) for f in todo.values())
-    print(f"构建 {ncells} 个版本单元({len(todo)} 类读者）,并行 {jobs} 个进程……", flush=True)
+    print(f"构建 {ncells} 个版本单元({len(todo)} 类读者），并行 {jobs} 个进程……", flush=True)
     start = time.perf_counter()
     results: list[CellResult] = []
     if jobs == 1:

@@ -7,7 +7,7 @@ typeset by WeasyPrint with CSS paged media.
 - chapters start on a right-hand page; headings are kept with what follows;
   boxes and table rows are not split;
 - fonts: Noto CJK, embedded and subset; document language zh-CN;
-- tagged PDF (``pdf_tags``) for the reading copy; ``pdf/ua-1`` variant;
+- the reading copy is tagged PDF/UA-1 (``pdf_variant``), the print-shop copy tagged;
 - a print-shop variant with 3 mm bleed and crop marks;
 - pages with ``status: draft`` carry a visible draft mark.
 """
@@ -192,7 +192,9 @@ def render(html_path: Path, out: Path, size: str, variant: str) -> None:
 
     css = PRINT_CSS % {"size": size, "printshop": PRINTSHOP_CSS if variant == "printshop" else ""}
     options = {"pdf_tags": True}
-    if variant == "ua":
+    if variant == "reading":
+        # the reading copy is PDF/UA-1: tagged, with language, title and XMP
+        # identification (WeasyPrint does not guarantee full conformance)
         options["pdf_variant"] = "pdf/ua-1"
 
     # never reach outside the build: only local files, and fail on a missing one
@@ -217,5 +219,5 @@ def print_document(edition, work: Path, doctrees: Path, overrides: dict, draft_d
 
 
 def build(print_html: Path, edition, out: Path, variant: str = "reading") -> None:
-    """Typeset one PDF variant: reading (tagged), printshop (bleed, crop marks) or ua (PDF/UA-1)."""
+    """Typeset one PDF variant: reading (tagged, PDF/UA-1) or printshop (bleed, crop marks)."""
     render(print_html, out, edition.page_size, variant)

@@ -15,18 +15,18 @@ def check(doc):
         if block.kind == "fence":
             info = block.token.info.strip()
             if info.startswith(("{image}", "{figure}")) and ":alt:" not in block.token.content:
-                out.append(problem(doc, block.start, "A11Y001", "图片缺少替代文字(alt)。",
+                out.append(problem(doc, block.start, "A11Y001", "图片缺少替代文字（alt）。",
                                    "在图片指令下加一行 :alt: 用一句话描述图片内容。"))
             if info.startswith("{list-table}") and ":header-rows:" not in block.token.content:
                 out.append(problem(doc, block.start, "A11Y002", "表格没有表头行。",
-                                   "加上 :header-rows: 1,并让第一行写各列的名称。"))
+                                   "加上 :header-rows: 1，并让第一行写各列的名称。"))
             continue
         children = list(block.children)
         for i, child in enumerate(children):
             if child.type == "image":
                 alt = "".join(c.content for c in (child.children or [])).strip() or child.content.strip()
                 if not alt:
-                    out.append(problem(doc, block.start, "A11Y001", "图片缺少替代文字(alt)。",
+                    out.append(problem(doc, block.start, "A11Y001", "图片缺少替代文字（alt）。",
                                        "在 ![ ] 的方括号里用一句话描述图片内容。"))
             if child.type == "link_open":
                 text = ""
@@ -36,7 +36,7 @@ def check(doc):
                     text += c.content
                 if VAGUE.match(text):
                     out.append(problem(doc, block.start, "A11Y003", f"链接文字“{text.strip()}”没有说明链接去哪里。",
-                                       "用目标页面的名称作链接文字，例如 [生育登记办理指南](…)。"))
+                                       "用目标页面的名称作链接文字，例如 [生育登记办理指南]（…）。"))
     # Markdown tables: the header row must not be empty
     tokens = doc.tokens
     for i, tok in enumerate(tokens):

@@ -21,7 +21,7 @@ def check(doc):
         aud = doc.data.audiences.get(aid)
         if aud and aud.role == "learner" and aud.age_band != str(m["age_band"]):
             out.append(problem(doc, doc.page.line_of("audiences", i), "AUD001",
-                               f"本课的年龄段是 {m['age_band']},但读者 {aid}({aud.name})的年龄段是 {aud.age_band}。",
+                               f"本课的年龄段是 {m['age_band']}，但读者 {aid}({aud.name})的年龄段是 {aud.age_band}。",
                                "把这课从该读者的列表中删去，或改正 age_band。"))
     return out
 
@@ -57,16 +57,11 @@ def check_links(docs):
                 if ref in corpus and ref not in members:
                     out.append(Problem(d.path, line, 1, "AUD002", "error",
                                        f"本页收在“{edition.title}”里，但链接的页面 {target} 不在这个版本中，读者会看到死链接。",
-                                       "删去这个链接（改成文字说明）,或把它放进只给教师看的 {teacher-note} 中，"
+                                       "删去这个链接（改成文字说明），或把它放进只给教师看的 {teacher-note} 中，"
                                        "或在目标页的 audiences 中加上这类读者。"))
     return sorted(set(out))
 
 
 def _all_doc_links(doc):
-    for block in doc.blocks:
-        for child in block.children:
-            if child.type == "myst_role" and child.meta.get("name") == "doc":
-                target = child.content.strip()
-                if "<" in target and target.endswith(">"):
-                    target = target[target.rindex("<") + 1:-1]
-                yield block.start, target, block.containers
+    for line, target, containers in doc.extracts()["links"]:
+        yield line, target, containers

@@ -1,7 +1,7 @@
 """CUR: abolished measures are history.
 
 A page that mentions a historical term of ``terms.yml`` （社会抚养费， 生育服务证，
-一票否决 …) must say so inside a ``{history-note}`` box, or link to a policy page
+一票否决 …） must say so inside a ``{history-note}`` box, or link to a policy page
 that records the change.
 """
 from __future__ import annotations

@@ -24,12 +24,9 @@ def check(docs):
     for d in docs:
         if d.meta.get("type") in (None, "page"):
             continue
-        for block in d.blocks:
-            if block.kind != "inline" or block.token.map is None:
-                continue
-            text = "".join(c.content for c in block.children if c.type == "text")
+        for line, text in d.extracts()["paras"]:
             if len(text) >= MIN_CHARS:
-                paras.append((d.path, block.start, _grams(text)))
+                paras.append((d.path, line, _grams(text)))
     index = defaultdict(set)
     for i, (_, _, grams) in enumerate(paras):
         for g in list(grams)[:0] or sorted(grams)[:8]:

@@ -16,11 +16,12 @@ from tools.model import Problem
 
 from ..registry import problem, rule
 
-NUMBER = re.compile(r"(?<![A-Za-z0-9_.\-])(\d+(?:[.,]\d+)*)\s*(万|亿)?\s*(%|％|‰|[^\s\d,，。;；:：、)）(（]{0,4})")
+UNITS = ("万人|万元|亿元|人次|户次|平方公里|个百分点|公里|千米|小时|分钟|多万|余万|"
+         "个|户|人|名|所|家|台|次|天|周|月|年|岁|元|张|份|本|场|期|项|处|支|批|套|种|座|辆|倍|例|间|对|位|组|条|%|％|‰")
+NUMBER = re.compile(rf"(?<![A-Za-z0-9_.\-])(\d+(?:[.,]\d+)*)\s*(万|亿)?\s*({UNITS})")
 NOT_FIGURE = [
     re.compile(r"^(1[89]|20)\d\d$"),  # a year on its own
 ]
-DATE_UNITS = ("年", "月", "日", "号", "世纪", "年代", "届")
 ORDINAL_BEFORE = re.compile(r"(第|〔|\[|§|No\.?\s*|附件|表|图|版)\s*$")
 SUBST = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 APPLIES_TO = ("case-study", "policy")
@@ -31,8 +32,11 @@ def _is_figure(text: str, m: re.Match) -> bool:
     before = text[:m.start()]
     if ORDINAL_BEFORE.search(before):
         return False
-    if unit.startswith(DATE_UNITS):
-        return False
+    duration = re.match(r"\s*(多|余|以上|以内|左右)", text[m.end():])
+    if unit == "年" and re.fullmatch(r"(1[89]|20)\d\d", num):
+        return False  # 2008 年 (also 2009 年至 2014 年间): a year; 5 年 is a duration
+    if unit in ("月", "日") and len(num) <= 2 and not duration:
+        return False  # 10 月, 1 日: dates
     if re.fullmatch(r"(1[89]|20)\d\d", num) and (not unit or unit[0] in "-–—至到/"):
         return False
     if unit.startswith(("-", "–", "—", "/")):
@@ -55,7 +59,7 @@ def check(doc):
         for m in SUBST.finditer(line):
             if m.group(1) not in facts:
                 out.append(problem(doc, n, "FACT003", f"数字登记表中没有编号为 {m.group(1)} 的数字。",
-                                   "先在 source/_data/facts.yml 登记这个数字（含出处）,或改正编号的拼写。"))
+                                   "先在 source/_data/facts.yml 登记这个数字（含出处），或改正编号的拼写。"))
     if doc.meta.get("type") not in APPLIES_TO:
         return out
     for line, text, containers in doc.text_lines():
@@ -66,10 +70,10 @@ def check(doc):
             fid = values.get(m.group(1).replace(",", ""))
             if fid:
                 out.append(problem(doc, line, "FACT002", f"数字“{literal}”与登记表中的 {fid} 相同，但直接写在了正文里。",
-                                   f"改写成 {{{{ {fid} }}}},这样数字和出处只在一处维护。"))
+                                   f"改写成 {{{{ {fid} }}}}，这样数字和出处只在一处维护。"))
             else:
                 out.append(problem(doc, line, "FACT001", f"数字“{literal}”没有登记在数字登记表中。",
-                                   "把它连同出处登记到 source/_data/facts.yml,在正文中写 {{ 编号 }};日期和条款序号不需要登记。"))
+                                   "把它连同出处登记到 source/_data/facts.yml，在正文中写 {{ 编号 }}；日期和条款序号不需要登记。"))
     return out
 
 
@@ -83,8 +87,8 @@ def check_registry(docs):
     out = []
     for f in data.facts.values():
         if not f.source:
-            out.append(Problem(path, f.line, 1, "FACT010", "error", f"登记的数字 {f.id} 没有写出处(source)。",
-                               "写上参考资料的 key,例如 source: src-district-report,并写明 locator。"))
+            out.append(Problem(path, f.line, 1, "FACT010", "error", f"登记的数字 {f.id} 没有写出处（source）。",
+                               "写上参考资料的 key，例如 source: src-district-report，并写明 locator。"))
         elif f.source not in data.bibliography:
             out.append(Problem(path, f.line, 1, "FACT010", "error", f"数字 {f.id} 的出处 {f.source} 不在参考资料中。",
                                "先在 source/_data/bibliography.yml 登记这份资料。"))

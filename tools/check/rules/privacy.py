@@ -57,7 +57,7 @@ NOT_NAME_TAIL = set("的了是在和与及等为对把被说要会能就都也�
 def names_in(text: str) -> list[str]:
     """Likely personal names in ``text``.
 
-    A surname next to a title （书记艾某某， 王某某老师）, or a word that jieba's
+    A surname next to a title （书记艾某某， 王某某老师）， or a word that jieba's
     segmenter finds outside its dictionary, starting with a surname, which the
     part-of-speech tagger then tags as a person name (nr).
     """

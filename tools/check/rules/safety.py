@@ -32,7 +32,7 @@ def check(doc):
         m = TAG.search(line)
         if m:
             out.append(problem(doc, n, "SAFE001", f"有 HTML 标签({m.group(1)})。",
-                               "删除 HTML 标签，用 Markdown 写：图片 ![说明]（文件）,链接 [文字]（地址）。"))
+                               "删除 HTML 标签，用 Markdown 写：图片 ![说明]（文件），链接 [文字]（地址）。"))
         elif JS.search(line) and "](" in line:
             out.append(problem(doc, n, "SAFE002", "链接使用了 javascript: 协议。", "只使用 https:// 链接或站内链接。"))
     return sorted(set(out))

@@ -18,7 +18,7 @@ def check(doc):
     level = 1
     for line, lvl, text in headings:
         if lvl == 1:
-            out.append(problem(doc, line, "STR002", "页面正文里不要写一级标题(# )。",
+            out.append(problem(doc, line, "STR002", "页面正文里不要写一级标题（# ）。",
                                "标题写在元数据的 title 里；正文的节用 ## 开头。"))
         elif lvl > level + 1:
             out.append(problem(doc, line, "STR002", f"标题层级跳级了：从 {level} 级直接到 {lvl} 级。",

@@ -136,6 +136,8 @@ def test_print_shop_variant_has_bleed(matrix):
     media = [float(x) for x in re.search(r"MediaBox:\s+([-\d.\s]+)", info).group(1).split()]
     trim = [float(x) for x in re.search(r"TrimBox:\s+([-\d.\s]+)", info).group(1).split()]
     assert media[2] - media[0] > trim[2] - trim[0] + 2 * 8  # 3 mm bleed each side = 8.5 pt
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages % 4 == 0  # padded for imposition
 
 
 @pytest.mark.parametrize("edition", cells("docx"), ids=lambda e: e.audience)

@@ -23,12 +23,12 @@ def format_entry(entry: dict) -> str:
     number = entry.get("number")
     date = entry.get("date")
     if any("\u4e00" <= ch <= "\u9fff" for ch in title[:4]):
-        parts = [f"{issuer}:《{title}》"]
+        parts = [f"{issuer}\uff1a《{title}》"]
         if number:
-            parts.append(f"({number})")
+            parts.append(f"\uff08{number}\uff09")
         when = date or (str(year) if year else "年份不详")
-        return "".join(parts) + f",{when}。"
-    return f"{issuer}. {title}. {year or 'n.d.'}."
+        return "".join(parts) + f"\uff0c{when}。"
+    return f"{issuer}. {title.rstrip('.')}. {year or 'n.d'}."
 
 
 def _xref(key: str, text: str) -> addnodes.pending_xref:
@@ -45,13 +45,15 @@ class BibliographyDirective(SphinxDirective):
         std = self.env.domains.standard_domain
         bib = self.env.app.kb_data.bibliography
         result = nodes.enumerated_list(classes=["kb-bibliography"])
+        result["kb_bibliography"] = True
         for key in sorted(bib, key=lambda k: (str(bib[k].get("kind")), k)):
             entry = bib[key]
             item = nodes.list_item(ids=[f"bib-{key}"])
+            item["kb_key"] = key
             para = nodes.paragraph()
             para += nodes.Text(format_entry(entry))
             if entry.get("note"):
-                para += nodes.Text(" " + entry["note"])
+                para += nodes.inline(" " + entry["note"], " " + entry["note"], classes=["kb-bib-note"])
             item += para
             result += item
             std.note_hyperlink_target(f"bib-{key}", self.env.docname, f"bib-{key}", entry.get("title", key))
@@ -92,7 +94,52 @@ class ReferencesDirective(SphinxDirective):
         return [result]
 
 
+def _collect_cited(app: Sphinx, doctree: nodes.document) -> None:
+    """Remember which entries each page cites (inline and in its sources)."""
+    env = app.env
+    cited = getattr(env, "kb_cited", {})
+    keys = set(page_meta(env, env.docname).get("sources") or ())
+    for ref in doctree.findall(addnodes.pending_xref):
+        target = ref.get("reftarget", "")
+        if ref.get("reftype") == "ref" and target.startswith("bib-"):
+            keys.add(target[4:])
+    cited[env.docname] = keys
+    env.kb_cited = cited
+
+
+def _purge(app, env, docname):
+    getattr(env, "kb_cited", {}).pop(docname, None)
+
+
+def _merge(app, env, docnames, other):
+    env.kb_cited = {**getattr(env, "kb_cited", {}), **getattr(other, "kb_cited", {})}
+
+
+def _edition_bibliography(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """In an edition, the bibliography lists only what the edition's pages cite,
+    and readers who are not educators get the entries without editors' notes."""
+    audience = app.config.kb_edition_audience
+    if not audience:
+        return
+    cited = set().union(*getattr(app.env, "kb_cited", {}).values()) if getattr(app.env, "kb_cited", None) else set()
+    role = app.kb_data.audiences[audience].role if audience in app.kb_data.audiences else None
+    for lst in doctree.findall(nodes.enumerated_list):
+        if not lst.get("kb_bibliography"):
+            continue
+        for item in list(lst.children):
+            if item.get("kb_key") not in cited:
+                lst.remove(item)
+            elif role != "educator":
+                for note in list(item.findall(nodes.inline)):
+                    if "kb-bib-note" in note["classes"]:
+                        note.parent.remove(note)
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("doctree-read", _collect_cited)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-resolved", _edition_bibliography)
     app.add_directive("bibliography", BibliographyDirective)
     app.add_directive("references", ReferencesDirective)
     app.add_role("cite", CiteRole())

@@ -111,6 +111,33 @@ class ForAudienceDirective(SphinxDirective):
         return _box(self, "for-audience", "仅供" + "、".join(names), audiences=ids)
 
 
+def blank_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{blank}`8``` — a write-in space of 8 characters on a handout.
+
+    Drawn with full-width low lines so it shows as a line in every format
+    (web, EPUB, PDF and DOCX) without depending on a style sheet.
+    """
+    try:
+        width = max(2, min(40, int(text.strip() or 8)))
+    except ValueError:
+        msg = inliner.reporter.warning(f"blank 的宽度应是数字，例如 {{blank}}`8`:{text!r}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    return [nodes.inline(rawtext, "\uff3f" * width, classes=["kb-blank"])], []
+
+
+def untitle_repeated_boxes(app: Sphinx, doctree: nodes.document) -> None:
+    """A box directly under a section of the same name (## 给家长的话 then a
+    parent-note box) does not repeat the name as its own title."""
+    for box in doctree.findall(kb_box):
+        section = box.parent
+        if not isinstance(section, nodes.section) or not len(box) or not isinstance(box[0], nodes.title):
+            continue
+        heading = section[0] if len(section) and isinstance(section[0], nodes.title) else None
+        if heading is not None and heading.astext() == box[0].astext():
+            box.remove(box[0])
+            box["classes"].append("kb-untitled")
+
+
 def filter_for_edition(app: Sphinx, doctree: nodes.document) -> None:
     """Drop boxes the edition's audience must not see."""
     audience_id = app.config.kb_edition_audience
@@ -122,6 +149,13 @@ def filter_for_edition(app: Sphinx, doctree: nodes.document) -> None:
         roles, auds = node["kb_roles"], node["kb_audiences"]
         if (roles and role not in roles) or (auds and audience_id not in auds):
             node.parent.remove(node)
+    edition = getattr(app, "kb_edition", None)
+    if edition is not None and role != "educator" and edition.educator_sections:
+        # the teacher's plan of a lesson (preparation, procedure, notes)
+        for section in list(doctree.findall(nodes.section)):
+            title = section.next_node(nodes.title)
+            if title is not None and title.parent is section and title.astext() in edition.educator_sections:
+                section.parent.remove(section)
 
 
 def visit_kb_box(self, node):
@@ -140,5 +174,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("activity", ActivityDirective)
     app.add_directive("handout", HandoutDirective)
     app.add_directive("for-audience", ForAudienceDirective)
+    app.add_role("blank", blank_role)
     app.connect("doctree-read", filter_for_edition)
+    app.connect("doctree-read", untitle_repeated_boxes)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

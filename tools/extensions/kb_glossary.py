@@ -23,6 +23,7 @@ class GlossaryDirective(SphinxDirective):
         for name in sorted(terms, key=lambda t: t.encode("gb18030")):
             term = terms[name]
             item = nodes.definition_list_item()
+            item["kb_term"] = name
             item += make_glossary_term(self.env, [nodes.Text(name)], None, source, line, None,
                                        self.state.document)
             definition = nodes.definition()
@@ -37,12 +38,52 @@ class GlossaryDirective(SphinxDirective):
                     classes=["kb-deprecated-forms"])
             item += definition
             dl += item
+        dl["kb_glossary"] = True
         glossary = addnodes.glossary()
         glossary["sorted"] = False
         glossary += dl
         return [glossary]
 
 
+def _collect_terms(app: Sphinx, doctree: nodes.document) -> None:
+    """Remember which glossary terms each page links to."""
+    used = getattr(app.env, "kb_terms_used", {})
+    used[app.env.docname] = {ref["reftarget"].lower() for ref in doctree.findall(addnodes.pending_xref)
+                             if ref.get("reftype") == "term"}
+    app.env.kb_terms_used = used
+
+
+def _purge(app, env, docname):
+    getattr(env, "kb_terms_used", {}).pop(docname, None)
+
+
+def _merge(app, env, docnames, other):
+    env.kb_terms_used = {**getattr(env, "kb_terms_used", {}), **getattr(other, "kb_terms_used", {})}
+
+
+def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """In an edition, the glossary holds the terms its pages use (and the terms
+    those definitions point to); editors' notes on wording stay out of it."""
+    if not app.config.kb_edition_audience:
+        return
+    used = set().union(*getattr(app.env, "kb_terms_used", {}).values()) if getattr(app.env, "kb_terms_used", None) else set()
+    for dl in doctree.findall(nodes.definition_list):
+        if not dl.get("kb_glossary"):
+            continue
+        for item in list(dl.children):
+            name = item.get("kb_term", "")
+            if name.lower() not in used:
+                dl.remove(item)
+                continue
+            for para in list(item.findall(nodes.paragraph)):
+                if "kb-deprecated-forms" in para["classes"]:
+                    para.parent.remove(para)
+
+
 def setup(app: Sphinx) -> dict:
     app.add_directive("kb-glossary", GlossaryDirective)
+    app.connect("doctree-read", _collect_terms)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-resolved", _edition_glossary)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

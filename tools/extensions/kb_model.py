@@ -19,7 +19,25 @@ from tools.model import check_unique_ids, load_corpus, load_data
 from ._util import warn_problem
 
 
+def _code_digest(srcdir) -> str:
+    """A digest of what shapes every doctree besides the pages themselves: our
+    extensions, the content model and the data files. Stored as an ``env``
+    config value, so changing any of them makes Sphinx read every page again."""
+    import hashlib
+    from pathlib import Path
+    here = Path(__file__).resolve().parents[1]
+    files = sorted([*here.joinpath("extensions").glob("*.py"), *here.joinpath("model").glob("*"),
+                    *Path(srcdir).joinpath("source", "_data").glob("*.yml")])
+    h = hashlib.sha1()
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _config_inited(app: Sphinx, config) -> None:
+    config.kb_code_digest = _code_digest(app.srcdir)
     data = load_data(app.srcdir)
     app.kb_data = data
     subs = dict(config.myst_substitutions or {})
@@ -44,6 +62,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("kb_edition", "full", "env", types=(str,))
     app.add_config_value("kb_edition_audience", None, "env", types=(str, type(None)))
     app.add_config_value("kb_source_commit", "unknown", "html", types=(str,))
+    app.add_config_value("kb_code_digest", "", "env", types=(str,))
     app.connect("config-inited", _config_inited, priority=400)
     app.connect("env-before-read-docs", _read_front_matter)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

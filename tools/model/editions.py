@@ -28,6 +28,7 @@ class Edition:
     publisher: str
     language: str
     appendices: tuple[str, ...] = field(default=())
+    educator_sections: tuple[str, ...] = field(default=())
 
     @property
     def id(self) -> str:
@@ -57,6 +58,7 @@ def _load(root: Path) -> dict[str, Edition]:
             publisher=e.get("publisher", defaults.get("publisher", "")),
             language=e.get("language", defaults.get("language", "zh-CN")),
             appendices=tuple(e.get("appendices", defaults.get("appendices", ()))),
+            educator_sections=tuple(e.get("educator_sections", defaults.get("educator_sections", ()))),
         )
     return out
 

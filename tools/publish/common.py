@@ -64,6 +64,9 @@ def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, ro
         app.build(force_all=True)
     text = ANSI.sub("", warnings.getvalue()).strip()
     if text:
+        # the saved environment holds pages read with warnings; an incremental
+        # run would not read them again and would pass: start afresh next time
+        shutil.rmtree(doctreedir, ignore_errors=True)
         raise CellError(text)
 
 

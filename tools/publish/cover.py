@@ -19,7 +19,6 @@ def draw_cover(edition, target: Path, size=(1600, 2400)) -> Path:
     img = Image.new("RGB", size, edition.cover_color)
     d = ImageDraw.Draw(img)
     w, h = size
-    d.rectangle([0, int(h * 0.62), w, int(h * 0.63)], fill="#ffffff")
     title = edition.title
     d.text((w // 2, int(h * 0.33)), title, font=_font(FONT_BOLD, 120), fill="#ffffff", anchor="mm")
     d.text((w // 2, int(h * 0.45)), edition.subtitle, font=_font(FONT_REGULAR, 72), fill="#ffffff", anchor="mm")

@@ -39,6 +39,7 @@ PRINT_CSS = """
 }
 %(printshop)s
 html { font-family: "Noto Serif CJK SC", serif; font-size: 10.5pt; line-height: 1.65; color: #111; }
+body { margin: 0; }
 h1, h2, h3, h4, .admonition-title, nav.toc { font-family: "Noto Sans CJK SC", sans-serif; }
 h1 { font-size: 18pt; string-set: chapter content(text); margin: 0 0 6mm; }
 h2 { font-size: 13.5pt; margin: 6mm 0 2mm; }
@@ -61,13 +62,19 @@ nav.toc ol { list-style: none; padding: 0; }
 nav.toc li.part { font-weight: bold; margin-top: 4mm; }
 nav.toc a::after { content: leader(".") target-counter(attr(href), page); }
 section.chapter { break-before: right; }
+dl.glossary dt, dt { break-after: avoid; font-weight: bold; }
+dd { margin-left: 2em; }
 section.chapter.draft { page: draft; }
-.kb-box, .admonition, table, figure, pre { break-inside: avoid; }
-tr { break-inside: avoid; }
+table, figure, pre { break-inside: avoid; }
+tr, li { break-inside: avoid; }
+.admonition-title, .kb-box > p:first-child { break-after: avoid; }
+.kb-box { break-inside: auto; }
 .kb-box { border: 0.6pt solid #777; border-left: 2.5pt solid #555; padding: 2mm 3mm; margin: 3mm 0; }
 .kb-teacher-note, .kb-answer-key { border-left-color: #a05a00; background: #fff6ea; }
 .kb-help-box { border-left-color: #1b6b34; background: #eef7f0; }
-.kb-handout { border-style: dashed; }
+.kb-handout { border-style: dashed; border-width: 0.8pt; border-left-width: 0.8pt; }
+.kb-blank { letter-spacing: 0; }
+.kb-handout td { height: 9mm; }
 section.kb-handout-section { break-before: page; }
 .admonition-title { font-weight: bold; margin: 0 0 1mm; }
 .kb-draft-notice { border: 0.6pt solid #a33; color: #a33; padding: 1mm 2mm; font-size: 9pt; }
@@ -131,13 +138,19 @@ def assemble(single_html: Path, edition, draft_docs: set[str], cover: Path, rele
     toc.append(ol)
     body.append(toc)
     seen_ids: set[str] = set()
+    first = True
     for index, (docname, elements) in enumerate(chapters):
         if docname == "source/edition":
             continue  # the edition's own contents page: replaced by ours
         section = out.new_tag("section", attrs={"class": "chapter", "id": f"chap-{index}",
                                                 "data-doc": docname})
+        classes = ["chapter"]
         if docname in draft_docs:
-            section["class"] = "chapter draft"
+            classes.append("draft")
+        if first:
+            classes.append("first")
+            first = False
+        section["class"] = classes
         for el in elements:
             section.append(el)
         # singlehtml nests every page one level below the root page: lift it back
@@ -202,6 +215,26 @@ def render(html_path: Path, out: Path, size: str, variant: str) -> None:
     document = HTML(filename=str(html_path), url_fetcher=fetcher).render(stylesheets=[CSS(string=css)], **options)
     with atomic_output(out) as staged:
         document.write_pdf(str(staged), **options)
+        if variant == "printshop":
+            pad_to_signature(staged)
+
+
+def pad_to_signature(path: Path, multiple: int = 4) -> int:
+    """Append blank pages so a print shop can impose the book (returns pages added)."""
+    import pikepdf
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        last = pdf.pages[-1]
+        missing = (-len(pdf.pages)) % multiple
+        for _ in range(missing):
+            page = pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=last.mediabox,
+                                                   Resources=pikepdf.Dictionary()))
+            for box in ("/TrimBox", "/BleedBox", "/CropBox"):
+                if box in last.obj:
+                    page.obj[box] = last.obj[box]
+            pdf.pages.append(page)
+        if missing:
+            pdf.save(path)
+    return missing
 
 
 def print_document(edition, work: Path, doctrees: Path, overrides: dict, draft_docs: set[str],

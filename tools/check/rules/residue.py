@@ -20,6 +20,9 @@ PATTERNS = [
 ]
 
 
+UNDERSCORES = re.compile(r"(?:\\_|_){3,}")
+
+
 @rule("RES", "residue")
 def check(doc):
     out = set()
@@ -33,7 +36,7 @@ def check(doc):
         if "TODO" in value:
             out.add(problem(doc, doc.page.line_of(*path), "RES002", f"元数据 {path[0]} 还没有填写（“{value[:30]}”）。",
                             "把 TODO 换成真实内容。"))
-    # Markdown may read *** as emphasis markers: look at the raw lines too.
+    # Markdown reads *** and ___ as emphasis markers: look at the raw lines too.
     lines = doc.lines()
     rx, code, msg, fix = PATTERNS[0]
     for block in doc.blocks:
@@ -41,6 +44,9 @@ def check(doc):
             for n in range(block.start, block.end + 1):
                 if n <= len(lines) and rx.search(lines[n - 1]):
                     out.add(problem(doc, n, code, f"{msg}（“***”）", fix))
+                if n <= len(lines) and UNDERSCORES.search(lines[n - 1]):
+                    out.add(problem(doc, n, "RES006", "用下划线画的填空线会被当作格式符号，印出来看不见。",
+                                    "改写成 {blank}`8`（数字是空格的宽度，单位是字）。"))
     return sorted(out)
 
 

@@ -74,7 +74,8 @@ class Doc:
                     text = "".join(c.content for c in block.children if c.type == "text")
                     if len(text) >= 40:
                         paras.append([block.start, text])
-            self._extracts = {"links": links, "paras": paras}
+            from .rules.duplicates import signature
+            self._extracts = {"links": links, "paras": paras, "sigs": [signature(t) for _, t in paras]}
         return self._extracts
 
     def text_lines(self):

@@ -11,9 +11,10 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from ._util import logger, page_meta
+from ._util import PerPage, logger, page_meta
 
 BIB_DOC = "source/bibliography"
+CITED = PerPage("kb_cited")  # docname -> bibliography keys the page cites
 
 
 def format_entry(entry: dict) -> str:
@@ -97,22 +98,12 @@ class ReferencesDirective(SphinxDirective):
 def _collect_cited(app: Sphinx, doctree: nodes.document) -> None:
     """Remember which entries each page cites (inline and in its sources)."""
     env = app.env
-    cited = getattr(env, "kb_cited", {})
     keys = set(page_meta(env, env.docname).get("sources") or ())
     for ref in doctree.findall(addnodes.pending_xref):
         target = ref.get("reftarget", "")
         if ref.get("reftype") == "ref" and target.startswith("bib-"):
             keys.add(target[4:])
-    cited[env.docname] = keys
-    env.kb_cited = cited
-
-
-def _purge(app, env, docname):
-    getattr(env, "kb_cited", {}).pop(docname, None)
-
-
-def _merge(app, env, docnames, other):
-    env.kb_cited = {**getattr(env, "kb_cited", {}), **getattr(other, "kb_cited", {})}
+    CITED.set(env, env.docname, keys)
 
 
 def _edition_bibliography(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -121,7 +112,7 @@ def _edition_bibliography(app: Sphinx, doctree: nodes.document, docname: str) ->
     audience = app.config.kb_edition_audience
     if not audience:
         return
-    cited = set().union(*getattr(app.env, "kb_cited", {}).values()) if getattr(app.env, "kb_cited", None) else set()
+    cited = CITED.union(app.env)
     role = app.kb_data.audiences[audience].role if audience in app.kb_data.audiences else None
     for lst in doctree.findall(nodes.enumerated_list):
         if not lst.get("kb_bibliography"):
@@ -137,8 +128,7 @@ def _edition_bibliography(app: Sphinx, doctree: nodes.document, docname: str) ->
 
 def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", _collect_cited)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    CITED.connect(app)
     app.connect("doctree-resolved", _edition_bibliography)
     app.add_directive("bibliography", BibliographyDirective)
     app.add_directive("references", ReferencesDirective)

@@ -12,6 +12,11 @@ from sphinx.application import Sphinx
 from sphinx.domains.std import make_glossary_term
 from sphinx.util.docutils import SphinxDirective
 
+from ._util import PerPage
+
+
+TERMS_USED = PerPage("kb_terms_used")  # docname -> glossary terms the page links to
+
 
 class GlossaryDirective(SphinxDirective):
     has_content = False
@@ -47,18 +52,8 @@ class GlossaryDirective(SphinxDirective):
 
 def _collect_terms(app: Sphinx, doctree: nodes.document) -> None:
     """Remember which glossary terms each page links to."""
-    used = getattr(app.env, "kb_terms_used", {})
-    used[app.env.docname] = {ref["reftarget"].lower() for ref in doctree.findall(addnodes.pending_xref)
-                             if ref.get("reftype") == "term"}
-    app.env.kb_terms_used = used
-
-
-def _purge(app, env, docname):
-    getattr(env, "kb_terms_used", {}).pop(docname, None)
-
-
-def _merge(app, env, docnames, other):
-    env.kb_terms_used = {**getattr(env, "kb_terms_used", {}), **getattr(other, "kb_terms_used", {})}
+    TERMS_USED.set(app.env, app.env.docname, {ref["reftarget"].lower() for ref in doctree.findall(addnodes.pending_xref)
+                                              if ref.get("reftype") == "term"})
 
 
 def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -66,7 +61,7 @@ def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     those definitions point to); editors' notes on wording stay out of it."""
     if not app.config.kb_edition_audience:
         return
-    used = set().union(*getattr(app.env, "kb_terms_used", {}).values()) if getattr(app.env, "kb_terms_used", None) else set()
+    used = TERMS_USED.union(app.env)
     for dl in doctree.findall(nodes.definition_list):
         if not dl.get("kb_glossary"):
             continue
@@ -83,7 +78,6 @@ def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 def setup(app: Sphinx) -> dict:
     app.add_directive("kb-glossary", GlossaryDirective)
     app.connect("doctree-read", _collect_terms)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    TERMS_USED.connect(app)
     app.connect("doctree-resolved", _edition_glossary)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -80,51 +80,6 @@ def names_in(text: str) -> list[str]:
     return found
 
 
-class _NameCache:
-    """Names found per text, kept between runs in build/.cache (keyed by a hash
-    of the text), because the tagger is the slow part of the checker."""
-
-    def __init__(self):
-        self.path = None
-        self.data: dict[str, list[str]] = {}
-        self.dirty = False
-
-    def load(self, root):
-        import json
-        path = root / "build" / ".cache" / "check-names.json"
-        if path != self.path:
-            self.path = path
-            try:
-                self.data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self.data = {}
-
-    _salt = None
-
-    def names(self, text: str) -> list[str]:
-        import hashlib
-        if self._salt is None:  # results are only valid for this version of the detector
-            self._salt = hashlib.sha1(open(__file__, "rb").read()).hexdigest()[:8]
-        key = hashlib.sha1((self._salt + text).encode("utf-8")).hexdigest()[:16]
-        if key not in self.data:
-            self.data[key] = names_in(text)
-            self.dirty = True
-        return self.data[key]
-
-    def save(self):
-        import json
-        if self.dirty and self.path is not None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.path.write_text(json.dumps(self.data), encoding="utf-8")
-            except OSError:
-                pass
-            self.dirty = False
-
-
-CACHE = _NameCache()
-
-
 @rule("PRIV", "privacy")
 def check(doc):
     out = []
@@ -142,11 +97,9 @@ def check(doc):
                                "删除个人邮箱；需要时写机构的公开邮箱，并加入 source/_data/privacy.yml 的允许列表。"))
     if doc.meta.get("type") == "page":
         return out
-    CACHE.load(doc.data.root)
     for line, text, _ in doc.text_lines():
-        for name in CACHE.names(text):
+        for name in names_in(text):
             if name not in allowed:
                 out.append(problem(doc, line, "PRIV004", f"可能是个人姓名：“{name[0]}{'*' * (len(name) - 1)}”。",
                                    "不要写私人的姓名，改成“一位居民”“某位老师”这类说法；如果这不是人名，把它加入 source/_data/privacy.yml 的 allowed_names。"))
-    CACHE.save()
     return out

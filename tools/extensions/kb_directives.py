@@ -175,6 +175,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("handout", HandoutDirective)
     app.add_directive("for-audience", ForAudienceDirective)
     app.add_role("blank", blank_role)
-    app.connect("doctree-read", filter_for_edition)
+    # before the environment collectors (priority 500) record the table of contents
+    app.connect("doctree-read", filter_for_edition, priority=100)
     app.connect("doctree-read", untitle_repeated_boxes)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

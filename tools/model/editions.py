@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlio
-from .data import DATA_DIR, KBData
+from .data import DATA_DIR
 from .pages import Page
 
 FORMATS = ("web", "epub", "pdf", "pdf-print", "docx", "zip")

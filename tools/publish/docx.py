@@ -4,7 +4,6 @@ Chinese fonts."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -87,7 +86,3 @@ def build_worksheets(edition, print_html: Path, work: Path, out_dir: Path) -> in
             _pandoc(html, staged / f"{name}.docx", reference, print_html.parent, f"{title} 学生活动单")
             count += 1
     return count
-
-
-def clean(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

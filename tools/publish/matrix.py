@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import time
 import traceback
@@ -162,7 +161,3 @@ def run(audiences=None, formats=None, jobs: int = 0, root: Path = ROOT) -> int:
     print(f"用时 {time.perf_counter() - start:.1f} s:{len(results) - len(failed)} 个成功，{len(failed)} 个失败。",
           flush=True)
     return 1 if failed else 0
-
-
-def clean_work(root: Path = ROOT) -> None:
-    shutil.rmtree(build_dir(root) / "_work", ignore_errors=True)

@@ -187,10 +187,10 @@ def test_reproducible_epub_pdf_and_html(tmp_path):
     epoch = "1767225600"  # 2026-01-01
     for name in ("a", "b"):
         proc = publish(tmp_path / name, "--audience", "upper-primary", "--format", "web", "--format", "epub",
-                       "--format", "pdf", "--jobs", "1", epoch=epoch)
+                       "--format", "pdf", "--format", "pdf-print", "--jobs", "1", epoch=epoch)
         assert proc.returncode == 0, proc.stdout + proc.stderr
     edition = EDITIONS["upper-primary"]
-    for fmt in ("epub", "pdf"):
+    for fmt in ("epub", "pdf", "pdf-print"):
         assert sha(tmp_path / "a" / edition.output(fmt)) == sha(tmp_path / "b" / edition.output(fmt)), fmt
     site_a, site_b = tmp_path / "a" / edition.output("web"), tmp_path / "b" / edition.output("web")
     pages = sorted(p.relative_to(site_a) for p in site_a.rglob("*.html"))

@@ -43,6 +43,8 @@ def _config_inited(app: Sphinx, config) -> None:
     config.epub_title = edition.title
     config.epub_publisher = edition.publisher
     config.epub_author = edition.publisher
+    config.epub_contributor = edition.publisher
+    config.epub_description = edition.subtitle
     config.epub_language = edition.language
     config.epub_identifier = f"qingchun-{audience}"
     config.epub_uid = f"qingchun-{audience}"

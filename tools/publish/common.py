@@ -46,8 +46,13 @@ def source_commit() -> str:
         return "unknown"
 
 
-def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, root: Path = ROOT) -> None:
-    """One strict Sphinx build in this process (-n -W --keep-going semantics)."""
+def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, root: Path = ROOT,
+               events: dict | None = None) -> None:
+    """One strict Sphinx build in this process (-n -W --keep-going semantics).
+
+    Builds of one edition share ``doctreedir`` and the same environment
+    settings, so only the first reads the sources; ``events`` maps Sphinx
+    event names to extra handlers for this build."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -61,6 +66,8 @@ def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, ro
         # import, which would let every library's progress messages through
         import logging
         logging.getLogger().setLevel(logging.WARNING)
+        for event, handler in (events or {}).items():
+            app.connect(event, handler)
         app.build(force_all=True)
     text = ANSI.sub("", warnings.getvalue()).strip()
     if text:

@@ -18,7 +18,6 @@ from pathlib import Path
 from lxml import etree
 
 from .common import CellError, atomic_output, fixed_zip, run_sphinx
-from .cover import draw_cover
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -40,14 +39,16 @@ A11Y_META = [
 ]
 
 
-def epub_overrides(edition, static_dir: Path) -> dict:
+#: EPUB settings that Sphinx keeps in its environment: every build of an
+#: edition sets them, so changing builder does not read the sources again
+ENV_SETTINGS = {"epub_cover": ("_static/cover.png", ""), "epub_tocdepth": 2}
+
+
+def epub_overrides(static_dir: Path) -> dict:
+    """Settings of the EPUB build (on top of ENV_SETTINGS)."""
     return {
-        "epub_cover": ("_static/cover.png", ""),
-        "epub_description": edition.subtitle,
-        "epub_contributor": edition.publisher,
         "epub_show_urls": "no",
         "epub_use_index": False,
-        "epub_tocdepth": 2,
         "epub_css_files": ["kb.css", "kb-epub.css"],
         "html_static_path": ["source/_static", str(static_dir)],
     }
@@ -147,17 +148,35 @@ def package(book_dir: Path, target: Path, lang: str, root_doc: str = "source/edi
     fixed_zip(book_dir, target, first="mimetype", stored=("mimetype",))
 
 
-def build(edition, work: Path, doctrees: Path, overrides: dict, out: Path) -> None:
-    static = work / "static"
-    draw_cover(edition, static / "cover.png")
-    (static / "kb-epub.css").write_text(EPUB_CSS, encoding="utf-8")
-    book = work / "epub"
-    shutil.rmtree(book, ignore_errors=True)
-    run_sphinx("epub", book, doctrees, {**overrides, **epub_overrides(edition, static)})
-    if not (book / "content.opf").exists():
-        raise CellError("Sphinx wrote no EPUB package")
+def build(edition, work: Path, doctrees: Path, overrides: dict, out: Path, cover: Path) -> None:
+    """The EPUB cell. Sphinx's rendering of each page is also kept
+    (``pages.json``): the print document is assembled from it."""
+    book = render_pages(work, doctrees, overrides, cover)
     with atomic_output(out) as staged:
         package(book, staged, edition.language)
+
+
+def render_pages(work: Path, doctrees: Path, overrides: dict, cover: Path) -> Path:
+    """Run Sphinx's EPUB builder into ``work/epub``; write ``work/pages.json``
+    (docname -> rendered HTML body) for the print and Word cells."""
+    import json
+
+    (cover.parent / "kb-epub.css").write_text(EPUB_CSS, encoding="utf-8")
+    book = work / "epub"
+    shutil.rmtree(book, ignore_errors=True)
+    (work / "pages.json").unlink(missing_ok=True)
+    pages: dict[str, str] = {}
+
+    def keep_body(app, pagename, templatename, context, doctree):
+        if doctree is not None:
+            pages[pagename] = context.get("body", "")
+
+    run_sphinx("epub", book, doctrees, {**overrides, **epub_overrides(cover.parent)},
+               events={"html-page-context": keep_body})
+    if not (book / "content.opf").exists():
+        raise CellError("Sphinx wrote no EPUB package")
+    (work / "pages.json").write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+    return book
 
 
 EPUB_CSS = """

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.model import load_corpus, load_data, load_editions
+from tools.model import edition_pages, load_corpus, load_data, load_editions
 
 from . import common
 from .common import ROOT, CellError, build_date, build_dir
@@ -60,7 +60,6 @@ def build_audience(audience: str, formats: list[str], root: Path = ROOT) -> list
     work = out_root / "_work" / audience
     work.mkdir(parents=True, exist_ok=True)
     doctrees = out_root / "doctrees" / f"edition-{audience}"
-    overrides = {"kb_edition_audience": audience}
     results: list[CellResult] = []
 
     def cell(fmt, func):
@@ -81,6 +80,8 @@ def build_audience(audience: str, formats: list[str], root: Path = ROOT) -> list
 
     from .cover import draw_cover
     cover = draw_cover(edition, work / "static" / "cover.png")
+    # one set of settings for every build of the edition: the sources are read once
+    overrides = {"kb_edition_audience": audience, **epub.ENV_SETTINGS}
     release = _release(root)
 
     if "web" in formats or "zip" in formats:
@@ -92,16 +93,29 @@ def build_audience(audience: str, formats: list[str], root: Path = ROOT) -> list
             else:
                 results.append(CellResult(audience, "zip", edition.output("zip"), 0, False, "网站版本没有建成"))
     if "epub" in formats:
-        cell("epub", lambda t: epub.build(edition, work, doctrees, overrides, t))
+        cell("epub", lambda t: epub.build(edition, work, doctrees, overrides, t, cover))
     (work / "print.html").unlink(missing_ok=True)
+    if "epub" not in formats:
+        (work / "pages.json").unlink(missing_ok=True)
 
     def print_html():
-        return pdf.print_document(edition, work, doctrees, overrides, drafts, cover, release)
+        return pdf.print_document(edition, work, doctrees, overrides, drafts, cover, release,
+                                  [*edition_pages(edition, corpus), *edition.appendices])
+
+    reading = {"pdf": None}
+
+    def reading_copy(t):
+        pdf.build(print_html(), edition, t)
+        reading["pdf"] = t
 
     if "pdf" in formats:
-        cell("pdf", lambda t: pdf.build(print_html(), edition, t, "reading"))
+        cell("pdf", reading_copy)
     if "pdf-print" in formats:
-        cell("pdf-print", lambda t: pdf.build(print_html(), edition, t, "printshop"))
+        def _printshop(t):
+            if reading["pdf"] is None:  # built alone: typeset a reading copy in the work folder
+                reading_copy(work / "reading.pdf")
+            pdf.make_printshop(reading["pdf"], t, edition.cover_color)
+        cell("pdf-print", _printshop)
     if "docx" in formats:
         def _docx(t):
             html = print_html()
@@ -138,6 +152,16 @@ def write_manifest(root: Path = ROOT) -> Path:
     return target
 
 
+def _largest_first(todo: dict[str, list[str]], root: Path) -> list[str]:
+    """Audiences by the number of pages their editions hold, largest first:
+    with a process per core, the longest job starts first, not last."""
+    data = load_data(root)
+    corpus = load_corpus(root, data)
+    editions = load_editions(root)
+    size = {aud: len(edition_pages(editions[aud], corpus)) * (1 + len(fmts)) for aud, fmts in todo.items()}
+    return sorted(todo, key=lambda aud: -size[aud])
+
+
 def run(audiences=None, formats=None, jobs: int = 0, root: Path = ROOT) -> int:
     todo = plan(audiences, formats, root)
     if not todo:
@@ -153,7 +177,7 @@ def run(audiences=None, formats=None, jobs: int = 0, root: Path = ROOT) -> int:
             results += build_audience(aud, fmts, root)
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(build_audience, aud, fmts, root) for aud, fmts in todo.items()]
+            futures = [pool.submit(build_audience, aud, todo[aud], root) for aud in _largest_first(todo, root)]
             for fut in as_completed(futures):
                 results += fut.result()
     write_manifest(root)

@@ -1,14 +1,15 @@
-"""Print PDF cells: a single-page build of the edition, assembled into a
-book (cover, title page, colophon, contents with page numbers, chapters) and
-typeset by WeasyPrint with CSS paged media.
+"""Print PDF cells: the pages of the edition as Sphinx rendered them for the
+EPUB, assembled into a book (cover, title page, colophon, contents with page
+numbers, chapters) and typeset by WeasyPrint with CSS paged media.
 
 - page size from the edition (A4 or B5), mirrored margins with a binding
   gutter, running heads with the chapter title, page numbers;
 - chapters start on a right-hand page; headings are kept with what follows;
   boxes and table rows are not split;
 - fonts: Noto CJK, embedded and subset; document language zh-CN;
-- the reading copy is tagged PDF/UA-1 (``pdf_variant``), the print-shop copy tagged;
-- a print-shop variant with 3 mm bleed and crop marks;
+- the reading copy is tagged PDF/UA-1 (``pdf_variant``);
+- the print-shop copy is derived from it with pikepdf (3 mm bleed, crop
+  marks, padded to a multiple of four pages), not typeset a second time;
 - pages with ``status: draft`` carry a visible draft mark.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from .common import CellError, atomic_output, build_date, run_sphinx, source_commit
+from .common import CellError, atomic_output, build_date, source_commit
 
 PRINT_CSS = """
 @page {
@@ -37,7 +38,6 @@ PRINT_CSS = """
   @bottom-center { content: counter(page); font-size: 9pt; }
   @top-right { content: "草稿 · 未经审核"; font-size: 8.5pt; color: #a33; }
 }
-%(printshop)s
 html { font-family: "Noto Serif CJK SC", serif; font-size: 10.5pt; line-height: 1.65; color: #111; }
 body { margin: 0; }
 h1, h2, h3, h4, .admonition-title, nav.toc { font-family: "Noto Sans CJK SC", sans-serif; }
@@ -85,32 +85,36 @@ thead { display: table-header-group; }
 .kb-draft-notice p, td p, th p { margin: 0; }
 """
 
-PRINTSHOP_CSS = "@page { bleed: 3mm; marks: crop; }"
+def _target(docname: str, href: str) -> tuple[str | None, str]:
+    """(docname, fragment) a link in page ``docname`` points to; None for
+    links that leave the book (web addresses, e-mail)."""
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None, ""
+    path = unquote(parts.path)
+    if not path:
+        return docname, parts.fragment
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(docname), path))
+    return target.rsplit(".", 1)[0], parts.fragment
 
 
-def _chapters(soup: BeautifulSoup) -> list[tuple[str, list]]:
-    """Split the single-page build into (docname, elements) per source page.
+def assemble(pages: dict[str, str], order: list[str], edition, draft_docs: set[str], cover: Path,
+             release: str, image_dir: str = "epub") -> str:
+    """The edition as one print document, from Sphinx's rendering of each page.
 
-    Sphinx's singlehtml inlines each page after a marker
-    ``<span id="document-<docname>">`` inside the root page's toctree.
+    ``pages`` maps docname to the HTML body Sphinx wrote for it (the EPUB
+    build); ``order`` is the reading order. Every id is prefixed with its
+    chapter so ids stay unique, and links between pages become links inside
+    the document; images point into ``image_dir`` (relative to the document).
     """
-    chapters: list[tuple[str, list]] = []
-    for marker in soup.find_all("span", id=lambda v: v and v.startswith("document-")):
-        elements = []
-        for sib in marker.next_siblings:
-            if getattr(sib, "name", None) == "span" and sib.get("id", "").startswith("document-"):
-                break
-            if getattr(sib, "name", None):
-                elements.append(sib)
-        chapters.append((marker["id"][len("document-"):], elements))
-    return chapters
+    import posixpath
 
-
-def assemble(single_html: Path, edition, draft_docs: set[str], cover: Path, release: str) -> str:
-    soup = BeautifulSoup(single_html.read_text(encoding="utf-8"), "html.parser")
-    chapters = _chapters(soup)
-    if not chapters:
-        raise CellError("the single-page build has no chapters")
+    missing = [d for d in order if d not in pages]
+    if missing:
+        raise CellError(f"Sphinx did not render these pages of the edition: {', '.join(missing)}")
     out = BeautifulSoup("<html><head><meta charset='utf-8'></head><body></body></html>", "html.parser")
     out.html["lang"] = "zh-CN"
     title = out.new_tag("title")
@@ -137,33 +141,36 @@ def assemble(single_html: Path, edition, draft_docs: set[str], cover: Path, rele
     ol = out.new_tag("ol")
     toc.append(ol)
     body.append(toc)
-    seen_ids: set[str] = set()
-    first = True
-    for index, (docname, elements) in enumerate(chapters):
-        if docname == "source/edition":
-            continue  # the edition's own contents page: replaced by ours
-        section = out.new_tag("section", attrs={"class": "chapter", "id": f"chap-{index}",
-                                                "data-doc": docname})
-        classes = ["chapter"]
-        if docname in draft_docs:
-            classes.append("draft")
-        if first:
-            classes.append("first")
-            first = False
-        section["class"] = classes
-        for el in elements:
-            section.append(el)
-        # singlehtml nests every page one level below the root page: lift it back
-        levels = [int(t.name[1]) for t in section.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
-        shift = min(levels) - 1 if levels else 0
-        if shift:
-            for t in section.find_all(["h2", "h3", "h4", "h5", "h6"]):
-                t.name = f"h{int(t.name[1]) - shift}"
+
+    chapter_of = {doc: index for index, doc in enumerate(order)}
+    sections = []
+    for index, docname in enumerate(order):
+        classes = ["chapter"] + (["draft"] if docname in draft_docs else []) + (["first"] if index == 0 else [])
+        section = out.new_tag("section", attrs={"class": classes, "id": f"chap-{index}", "data-doc": docname})
+        section.append(BeautifulSoup(pages[docname], "html.parser"))
         for tag in section.find_all(id=True):
-            if tag["id"] in seen_ids:
-                del tag["id"]
-            else:
-                seen_ids.add(tag["id"])
+            if tag is not section:
+                tag["id"] = f"c{index}-{tag['id']}"
+        sections.append(section)
+    ids = {tag["id"] for section in sections for tag in section.find_all(id=True)}
+
+    for index, (docname, section) in enumerate(zip(order, sections)):
+        for a in section.find_all("a", href=True):
+            target, frag = _target(docname, a["href"])
+            if target is None:
+                continue
+            if target in chapter_of:
+                anchor = f"c{chapter_of[target]}-{frag}"
+                a["href"] = f"#{anchor}" if frag and anchor in ids else f"#chap-{chapter_of[target]}"
+            else:  # not in this book (Sphinx has already warned): keep the words
+                a.unwrap()
+        for img in section.find_all("img", src=True):
+            target, _ = _target(docname, img["src"])
+            if target is not None and not img["src"].startswith("data:"):
+                img["src"] = posixpath.join(image_dir, posixpath.normpath(
+                    posixpath.join(posixpath.dirname(docname), img["src"])))
+            if not img.get("alt"):
+                img["alt"] = ""
         # a handout prints on its own page, together with its heading
         for box in section.select(".kb-handout"):
             holder = box.find_parent("section")
@@ -178,23 +185,12 @@ def assemble(single_html: Path, edition, draft_docs: set[str], cover: Path, rele
         li.append(a)
         ol.append(li)
         body.append(section)
-    for a in body.find_all("a", href=True):
-        href = a["href"]
-        if href.startswith("#") and "#" in href[1:]:
-            frag = href.rsplit("#", 1)[1]
-            a["href"] = f"#{frag}" if frag in seen_ids else href.split("#")[0] + "#" + href.split("#")[1]
-        if href.startswith("#document-"):
-            target = href[len("#document-"):].split("#")[0]
-            match = next((f"#chap-{i}" for i, (d, _) in enumerate(chapters) if d == target), None)
-            if match:
-                a["href"] = match
-    for img in body.find_all("img"):
-        if not img.get("alt"):
-            img["alt"] = ""
     return str(out)
 
 
-def render(html_path: Path, out: Path, size: str, variant: str) -> None:
+def render(html_path: Path, out: Path, size: str) -> None:
+    """Typeset the reading copy: tagged PDF/UA-1 (WeasyPrint does not
+    guarantee full conformance), with language, title and XMP identification."""
     import logging
 
     from weasyprint import CSS, HTML
@@ -202,55 +198,121 @@ def render(html_path: Path, out: Path, size: str, variant: str) -> None:
 
     for name in ("weasyprint", "weasyprint.progress", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    _cache_page_references()
 
-    css = PRINT_CSS % {"size": size, "printshop": PRINTSHOP_CSS if variant == "printshop" else ""}
-    options = {"pdf_tags": True}
-    if variant == "reading":
-        # the reading copy is PDF/UA-1: tagged, with language, title and XMP
-        # identification (WeasyPrint does not guarantee full conformance)
-        options["pdf_variant"] = "pdf/ua-1"
-
+    css = PRINT_CSS % {"size": size}
+    options = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
     # never reach outside the build: only local files, and fail on a missing one
     fetcher = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
     document = HTML(filename=str(html_path), url_fetcher=fetcher).render(stylesheets=[CSS(string=css)], **options)
     with atomic_output(out) as staged:
         document.write_pdf(str(staged), **options)
-        if variant == "printshop":
-            pad_to_signature(staged)
 
 
-def pad_to_signature(path: Path, multiple: int = 4) -> int:
-    """Append blank pages so a print shop can impose the book (returns pages added)."""
+def _cache_page_references() -> None:
+    """pydyf rebuilds the list of every page reference each time it is asked
+    for one, and WeasyPrint asks once per tagged element: quadratic in pages
+    (13 s of a 358-page book). Cache it while the page list is unchanged; the
+    PDF written is the same."""
+    import pydyf
+
+    if getattr(pydyf.PDF, "_kb_cached_refs", False):
+        return
+    plain = pydyf.PDF.page_references.fget
+
+    def page_references(self):
+        count = len(self.pages["Kids"])
+        cached = self.__dict__.get("_kb_refs")
+        if cached is None or cached[0] != count:
+            cached = (count, plain(self))
+            self.__dict__["_kb_refs"] = cached
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    pydyf.PDF._kb_cached_refs = True
+
+
+MM = 72 / 25.4
+
+
+def make_printshop(reading: Path, out: Path, cover_color: str, bleed_mm: float = 3, slug_mm: float = 6,
+                   multiple: int = 4) -> None:
+    """The print shop's copy, derived from the typeset reading copy (no second layout).
+
+    Every page gets 3 mm of bleed around its trim box and a slug outside it
+    holding crop marks (page boxes: MediaBox ⊃ BleedBox ⊃ TrimBox); the cover's
+    colour is carried into the bleed; blank pages pad the book to a multiple of
+    four for imposition. Marks and bleed paint are artifacts in the tagged PDF.
+    """
     import pikepdf
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+
+    bleed, slug = bleed_mm * MM, slug_mm * MM
+    r, g, b = (int(cover_color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    with pikepdf.open(reading) as pdf:
+        for index, page in enumerate(pdf.pages):
+            x0, y0, x1, y1 = (float(v) for v in page.obj.get("/TrimBox", page.mediabox))
+            _set_boxes(page.obj, (x0, y0, x1, y1), bleed, slug)
+            if index == 0:
+                paint = (f"/Artifact BMC q {r:.4f} {g:.4f} {b:.4f} rg {x0 - bleed:.3f} {y0 - bleed:.3f} "
+                         f"{x1 - x0 + 2 * bleed:.3f} {y1 - y0 + 2 * bleed:.3f} re f Q EMC\n")
+                page.contents_add(pikepdf.Stream(pdf, paint.encode("ascii")), prepend=True)
+            page.contents_add(pikepdf.Stream(pdf, _crop_marks((x0, y0, x1, y1), bleed, slug)))
         last = pdf.pages[-1]
-        missing = (-len(pdf.pages)) % multiple
-        for _ in range(missing):
-            page = pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=last.mediabox,
-                                                   Resources=pikepdf.Dictionary()))
-            for box in ("/TrimBox", "/BleedBox", "/CropBox"):
-                if box in last.obj:
-                    page.obj[box] = last.obj[box]
-            pdf.pages.append(page)
-        if missing:
-            pdf.save(path)
-    return missing
+        trim = tuple(float(v) for v in last.obj["/TrimBox"])
+        for _ in range((-len(pdf.pages)) % multiple):
+            blank = pikepdf.Dictionary(Type=pikepdf.Name.Page, Resources=pikepdf.Dictionary())
+            _set_boxes(blank, trim, bleed, slug)
+            pdf.pages.append(pikepdf.Page(blank))
+            pdf.pages[-1].contents_add(pikepdf.Stream(pdf, _crop_marks(trim, bleed, slug)))
+        with atomic_output(out) as staged:
+            pdf.save(staged, deterministic_id=True)
+
+
+def _set_boxes(page, trim, bleed: float, slug: float) -> None:
+    import pikepdf
+
+    x0, y0, x1, y1 = trim
+    grow = lambda d: pikepdf.Array([round(x0 - d, 3), round(y0 - d, 3), round(x1 + d, 3), round(y1 + d, 3)])  # noqa: E731
+    page.MediaBox = grow(bleed + slug)
+    page.BleedBox = grow(bleed)
+    page.TrimBox = grow(0)
+    for box in ("/CropBox", "/ArtBox"):
+        if box in page:
+            del page[box]
+
+
+def _crop_marks(trim, bleed: float, slug: float) -> bytes:
+    """Eight hairlines in the slug, continuing each trim edge outside the bleed."""
+    x0, y0, x1, y1 = trim
+    near, far = bleed + 1, bleed + slug - 0.5
+    lines = []
+    for x in (x0, x1):
+        lines += [(x, y0 - near, x, y0 - far), (x, y1 + near, x, y1 + far)]
+    for y in (y0, y1):
+        lines += [(x0 - near, y, x0 - far, y), (x1 + near, y, x1 + far, y)]
+    path = " ".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S" for a, b, c, d in lines)
+    return f"/Artifact BMC q 0.25 w 0 G {path} Q EMC\n".encode("ascii")
 
 
 def print_document(edition, work: Path, doctrees: Path, overrides: dict, draft_docs: set[str],
-                   cover: Path, release: str) -> Path:
-    """The edition as one print-ready HTML file (made once, used by every print format)."""
+                   cover: Path, release: str, order: list[str]) -> Path:
+    """The edition as one print-ready HTML file (made once, used by every print
+    format), from the pages the EPUB build rendered (rendered here if the
+    EPUB was not built)."""
+    import json
+
+    from . import epub
+
     print_html = work / "print.html"
     if print_html.exists():
         return print_html
-    single = work / "singlehtml"
-    run_sphinx("singlehtml", single, doctrees,
-               {**overrides, "html_theme": "basic", "html_theme_options": {}, "html_sidebars": {}})
-    print_html.write_text(assemble(single / "source" / "edition.html", edition, draft_docs, cover, release),
-                          encoding="utf-8")
+    if not (work / "pages.json").exists():
+        epub.render_pages(work, doctrees, overrides, cover)
+    pages = json.loads((work / "pages.json").read_text(encoding="utf-8"))
+    print_html.write_text(assemble(pages, order, edition, draft_docs, cover, release), encoding="utf-8")
     return print_html
 
 
-def build(print_html: Path, edition, out: Path, variant: str = "reading") -> None:
-    """Typeset one PDF variant: reading (tagged, PDF/UA-1) or printshop (bleed, crop marks)."""
-    render(print_html, out, edition.page_size, variant)
+def build(print_html: Path, edition, out: Path) -> None:
+    """Typeset the reading copy (tagged, PDF/UA-1)."""
+    render(print_html, out, edition.page_size)

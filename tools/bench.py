@@ -28,7 +28,9 @@ project = "bench"
 language = "zh_CN"
 root_doc = "source/index"
 include_patterns = ["source/**", "curriculum/**"]
-exclude_patterns = ["source/_data/**"]
+# the folders that are not sources are left out as in our conf.py, so that
+# neither build walks node_modules or .venv
+exclude_patterns = [".*", "build", "node_modules", "tests", "tools", "source/_data", "source/_data/**"]
 extensions = ["myst_parser"]
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
 html_theme = "sphinx_book_theme"

@@ -3,12 +3,15 @@ and one worksheet per lesson, with a reference document whose styles use
 Chinese fonts."""
 from __future__ import annotations
 
+import html as htmllib
+import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
+import lxml.html
 import pypandoc
-from bs4 import BeautifulSoup
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -23,7 +26,11 @@ def reference_docx(target: Path) -> Path:
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp.docx")
+    # editions built in parallel may all make it: each writes its own file
+    # and moves it into place, so none reads a half-written one
+    fd, name = tempfile.mkstemp(suffix=".docx", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
     tmp.write_bytes(subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
                                    capture_output=True, check=True).stdout)
     doc = Document(str(tmp))
@@ -46,8 +53,8 @@ def reference_docx(target: Path) -> Path:
             rpr.append(lang)
         lang.set(qn("w:eastAsia"), "zh-CN")
     doc.styles["Normal"].font.size = Pt(11)
-    doc.save(str(target))
-    tmp.unlink()
+    doc.save(str(tmp))
+    os.replace(tmp, target)
     return target
 
 
@@ -58,30 +65,39 @@ def _pandoc(html: str, out: Path, reference: Path, resource_path: Path, title: s
                     f"--metadata=title:{title}", "--metadata=lang:zh-CN", "--quiet"])
 
 
+def _klass(name: str) -> str:
+    """XPath test for an element with class ``name``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _document(print_html: Path):
+    return lxml.html.document_fromstring(print_html.read_text(encoding="utf-8"))
+
+
 def build_book(edition, print_html: Path, work: Path, out: Path) -> None:
-    soup = BeautifulSoup(print_html.read_text(encoding="utf-8"), "html.parser")
-    for sel in ("section.cover", "nav.toc", "section.titlepage"):
-        for el in soup.select(sel):
-            el.decompose()
-    body = soup.body or soup
+    doc = _document(print_html)
+    for el in doc.xpath(f"//section[{_klass('cover')} or {_klass('titlepage')}] | //nav[{_klass('toc')}]"):
+        el.drop_tree()
+    body = lxml.html.tostring(doc.body, encoding="unicode")
     reference = reference_docx(work.parent / "reference.docx")
     with atomic_output(out) as staged:
-        _pandoc(str(body), staged, reference, print_html.parent, edition.title)
+        _pandoc(body, staged, reference, print_html.parent, edition.title)
 
 
 def build_worksheets(edition, print_html: Path, work: Path, out_dir: Path) -> int:
     """One DOCX per lesson holding its handouts; returns how many were written."""
-    soup = BeautifulSoup(print_html.read_text(encoding="utf-8"), "html.parser")
+    doc = _document(print_html)
     reference = reference_docx(work.parent / "reference.docx")
     count = 0
     with atomic_output(out_dir) as staged:
         staged.mkdir()
-        for chapter in soup.select("section.chapter"):
-            handouts = chapter.select(".kb-handout")
+        for chapter in doc.xpath(f"//section[{_klass('chapter')}]"):
+            handouts = chapter.xpath(f".//*[{_klass('kb-handout')}]")
             if not handouts:
                 continue
-            title = chapter.find(["h1"]).get_text(" ", strip=True).rstrip("¶")
-            html = f"<h1>{title}</h1>" + "".join(str(h) for h in handouts)
+            title = chapter.xpath(".//h1")[0].text_content().strip().rstrip("¶").strip()
+            html = (f"<h1>{htmllib.escape(title)}</h1>"
+                    + "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts))
             name = re.sub(r"[^a-z0-9-]", "", chapter.get("data-doc", "").rsplit("/", 1)[-1]) or f"lesson-{count}"
             _pandoc(html, staged / f"{name}.docx", reference, print_html.parent, f"{title} 学生活动单")
             count += 1

@@ -114,7 +114,8 @@ def assemble(pages: dict[str, str], order: list[str], edition, draft_docs: set[s
 
     missing = [d for d in order if d not in pages]
     if missing:
-        raise CellError(f"Sphinx did not render these pages of the edition: {', '.join(missing)}")
+        raise CellError("这些页面在本版中没有生成（Sphinx 没有输出它们），请先修正构建中的警告："
+                        + "、".join(missing))
     out = BeautifulSoup("<html><head><meta charset='utf-8'></head><body></body></html>", "html.parser")
     out.html["lang"] = "zh-CN"
     title = out.new_tag("title")

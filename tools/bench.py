@@ -3,9 +3,11 @@
 ``python -m tools.bench`` (``make bench``) generates a Chinese MyST corpus
 (default 300 pages), builds it with stock sphinx-book-theme and with this
 project's configuration, then 1,000 pages with ours to show the growth is
-linear; then, on the real knowledge base, each edition format and the whole
-matrix (serial and parallel) as a ratio to a stock HTML build. Timings, not
-tests: nothing here fails a build.
+linear, then the corpus's edition matrix (two audiences, every format);
+then, on the real knowledge base, each edition format and the whole matrix.
+Every figure is a ratio to a stock HTML build of the same pages; the matrix
+runs serially (with each format's share) and with a process per core.
+Timings, not tests: nothing here fails a build.
 """
 from __future__ import annotations
 
@@ -37,6 +39,34 @@ html_theme = "sphinx_book_theme"
 '''
 
 
+AUDIENCES = ("staff", "educators")
+CORPUS_EDITIONS = """
+defaults: {publisher: 基准测试, language: zh-CN, appendices: []}
+editions:
+  - {audience: staff, title: 基准 · 工作人员, subtitle: 生成的语料, collections: [curriculum], age_bands: [],
+     formats: [web, epub, pdf, pdf-print, docx, zip], page_size: A4, cover_color: "#4a4a4a"}
+  - {audience: educators, title: 基准 · 教师, subtitle: 生成的语料, collections: [curriculum], age_bands: [],
+     formats: [web, epub, pdf, pdf-print, docx, zip], page_size: B5, cover_color: "#7a5c1f"}
+"""
+
+
+def matrix_rows(label: str, stock: float, env: dict, source: Path | None = None) -> list:
+    """The whole matrix serial (with each format's share) and in parallel."""
+    rows = []
+    src = ["--source", str(source)] if source else []
+    build = Path(env["KB_BUILD_DIR"])
+    for jobs in (1, os.cpu_count() or 2):
+        shutil.rmtree(build, ignore_errors=True)
+        stdout: list[str] = []
+        secs = timed([PY, "-m", "tools.publish", "--jobs", str(jobs), *src], env=env, output=stdout)
+        rows.append((f"{label}: whole matrix, {jobs} process(es)", secs, secs / stock))
+        if jobs == 1:  # where the serial time goes
+            for fmt, fsecs in sorted(cell_seconds(stdout[0]).items(), key=lambda kv: -kv[1]):
+                rows.append((f"  of which {fmt} cells", fsecs, fsecs / stock))
+    shutil.rmtree(build, ignore_errors=True)
+    return rows
+
+
 def _sentences() -> list[str]:
     """Real Chinese sentences from the knowledge base, as raw material."""
     out = []
@@ -55,20 +85,21 @@ def make_corpus(dest: Path, pages: int, seed: int = 7) -> Path:
         shutil.rmtree(dest)
     shutil.copytree(ROOT / "source" / "_data", dest / "source" / "_data")
     sections = max(1, pages // 30)
-    fm = ("---\nid: {id}\ntitle: {title}\ntype: guide\naudiences: [staff]\nstatus: draft\n"
+    fm = ("---\nid: {id}\ntitle: {title}\ntype: guide\naudiences: [{aud}]\nstatus: draft\n"
           "updated: 2026-11-28\nsources: []\n---\n\n")
-    index = [fm.format(id="home", title="基准首页").replace("type: guide", "type: page"),
+    index = [fm.format(id="home", title="基准首页", aud="staff").replace("type: guide", "type: page"),
              "```{toctree}\n:maxdepth: 1\n\n"]
     n = 0
     for s in range(sections):
         sec = dest / "curriculum" / f"sec-{s:02d}"
+        aud = AUDIENCES[s % 2]  # two editions, alternate sections
         sec.mkdir(parents=True)
         entries = []
         for p in range(pages // sections):
             n += 1
             name = f"p{n:04d}"
             entries.append(name)
-            body = [fm.format(id=f"bench-{n}", title=f"第 {n} 页：{rng.choice(sents)[:12]}")]
+            body = [fm.format(id=f"bench-{n}", title=f"第 {n} 页：{rng.choice(sents)[:12]}", aud=aud)]
             for h in range(4):
                 body.append(f"## 第 {h + 1} 节\n\n")
                 for _ in range(3):
@@ -76,15 +107,18 @@ def make_corpus(dest: Path, pages: int, seed: int = 7) -> Path:
                 body.append("- " + rng.choice(sents) + "\n- " + rng.choice(sents) + "\n\n")
             body.append("| 项目 | 说明 |\n|---|---|\n| 甲 | " + rng.choice(sents)[:20] + " |\n\n")
             body.append(":::{note}\n" + rng.choice(sents) + "\n:::\n\n")
-            if n > 1:
-                body.append(f"参见 {{doc}}`/curriculum/sec-{(s if p else max(s - 1, 0)):02d}/p{n - 1:04d}`。\n")
+            if p:  # a link to the previous page of the section (same edition)
+                body.append(f"参见 {{doc}}`/curriculum/sec-{s:02d}/p{n - 1:04d}`。\n")
             (sec / f"{name}.md").write_text("".join(body), encoding="utf-8")
         (sec / "index.md").write_text(
-            fm.format(id=f"sec-{s}", title=f"第 {s + 1} 部分").replace("type: guide", "type: page")
+            fm.format(id=f"sec-{s}", title=f"第 {s + 1} 部分", aud=aud).replace("type: guide", "type: page")
             + "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(entries) + "\n```\n", encoding="utf-8")
         index.append(f"/curriculum/sec-{s:02d}/index\n")
     index.append("```\n")
     (dest / "source" / "index.md").write_text("".join(index), encoding="utf-8")
+    # the edition matrix of the corpus: two audiences, every format
+    shutil.copy(ROOT / "source" / "edition.md", dest / "source" / "edition.md")
+    (dest / "source" / "_data" / "editions.yml").write_text(CORPUS_EDITIONS, encoding="utf-8")
     (dest / "stockconf").mkdir()
     (dest / "stockconf" / "conf.py").write_text(STOCK_CONF, encoding="utf-8")
     return dest
@@ -159,6 +193,8 @@ def main(argv=None) -> int:
             warm = timed([PY, "-m", "tools.check", "--root", str(check_corpus)], ok=(0, 1))
             rows.append((f"checker, {pages} pages, first run (process included)", cold, None))
             rows.append((f"checker, {pages} pages, unchanged pages cached", warm, None))
+            rows += matrix_rows(f"{args.pages}-page corpus", stock, {"KB_BUILD_DIR": str(work / "corpus-editions")},
+                                source=corpus)
             report(rows)
         if not args.skip_kb:
             kb_rows = []
@@ -175,14 +211,7 @@ def main(argv=None) -> int:
                 secs = timed([PY, "-m", "tools.publish", "--jobs", "1", "--format", fmt], env=env)
                 kb_rows.append((f"matrix, {fmt} cells only (serial, incl. reading the sources)", secs,
                                 secs / stock_kb))
-            for jobs in (1, os.cpu_count() or 2):
-                shutil.rmtree(work / "kb-editions", ignore_errors=True)
-                stdout: list[str] = []
-                secs = timed([PY, "-m", "tools.publish", "--jobs", str(jobs)], env=env, output=stdout)
-                kb_rows.append((f"whole matrix, {jobs} process(es)", secs, secs / stock_kb))
-                if jobs == 1:  # where the serial time goes
-                    for fmt, fsecs in sorted(cell_seconds(stdout[0]).items(), key=lambda kv: -kv[1]):
-                        kb_rows.append((f"  of which {fmt} cells", fsecs, fsecs / stock_kb))
+            kb_rows += matrix_rows("knowledge base", stock_kb, env)
             report(kb_rows)
             rows += kb_rows
         if args.json:

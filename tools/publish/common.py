@@ -19,6 +19,12 @@ class CellError(Exception):
     """A cell could not be built; the message says why, in the writer's terms."""
 
 
+def source_dir() -> Path:
+    """The source tree (``KB_SOURCE_DIR``, default this repository); the
+    configuration, ``conf.py``, is always this repository's."""
+    return Path(os.environ.get("KB_SOURCE_DIR", ROOT)).resolve()
+
+
 def build_dir(root: Path = ROOT) -> Path:
     return Path(os.environ.get("KB_BUILD_DIR", root / "build"))
 
@@ -46,7 +52,7 @@ def source_commit() -> str:
         return "unknown"
 
 
-def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, root: Path = ROOT,
+def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict,
                events: dict | None = None) -> None:
     """One strict Sphinx build in this process (-n -W --keep-going semantics).
 
@@ -58,8 +64,8 @@ def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, ro
 
     warnings = io.StringIO()
     overrides = {"nitpicky": True, **overrides}
-    with patch_docutils(root), docutils_namespace():
-        app = Sphinx(str(root), str(root), str(outdir), str(doctreedir), builder,
+    with patch_docutils(ROOT), docutils_namespace():
+        app = Sphinx(str(source_dir()), str(ROOT), str(outdir), str(doctreedir), builder,
                      confoverrides=overrides, status=None, warning=warnings,
                      freshenv=False, warningiserror=False, keep_going=True)
         # a theme dependency (a11y_pygments) calls logging.basicConfig(level=INFO) on

@@ -13,7 +13,7 @@ from pathlib import Path
 from tools.model import edition_pages, load_corpus, load_data, load_editions
 
 from . import common
-from .common import ROOT, CellError, build_date, build_dir
+from .common import CellError, build_date, build_dir, source_dir
 
 
 @dataclass
@@ -26,8 +26,9 @@ class CellResult:
     message: str = ""
 
 
-def plan(audiences=None, formats=None, root: Path = ROOT) -> dict[str, list[str]]:
+def plan(audiences=None, formats=None, root: Path | None = None) -> dict[str, list[str]]:
     """audience -> formats to build, in matrix order."""
+    root = root or source_dir()
     editions = load_editions(root)
     out = {}
     for aud, edition in editions.items():
@@ -47,8 +48,9 @@ def _report(result: CellResult) -> None:
         print("    " + result.message.replace("\n", "\n    "), flush=True)
 
 
-def build_audience(audience: str, formats: list[str], root: Path = ROOT) -> list[CellResult]:
+def build_audience(audience: str, formats: list[str], root: Path | None = None) -> list[CellResult]:
     """Every requested format of one audience, from one read of its sources."""
+    root = root or source_dir()
     from . import docx, epub, pdf, web
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(common.source_date_epoch()))
@@ -129,8 +131,9 @@ def _release(root: Path) -> str:
     return os.environ.get("KB_RELEASE", "0.1.0")
 
 
-def write_manifest(root: Path = ROOT) -> Path:
+def write_manifest(root: Path | None = None) -> Path:
     """build/editions.json: every edition file present, with format, size and date."""
+    root = root or source_dir()
     out_root = build_dir(root)
     editions = load_editions(root)
     rows = []
@@ -162,7 +165,8 @@ def _largest_first(todo: dict[str, list[str]], root: Path) -> list[str]:
     return sorted(todo, key=lambda aud: -size[aud])
 
 
-def run(audiences=None, formats=None, jobs: int = 0, root: Path = ROOT) -> int:
+def run(audiences=None, formats=None, jobs: int = 0, root: Path | None = None) -> int:
+    root = root or source_dir()
     todo = plan(audiences, formats, root)
     if not todo:
         print("没有要构建的版本（检查 --audience 和 --format）。", file=sys.stderr)

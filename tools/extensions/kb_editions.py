@@ -14,7 +14,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.directives.other import TocTree
 
-from tools.model import edition_pages, load_corpus, load_editions
+from tools.model import edition_contents, edition_pages, load_corpus, load_editions
 
 from ._util import logger
 
@@ -36,7 +36,7 @@ def _config_inited(app: Sphinx, config) -> None:
     app.kb_edition = edition
     app.kb_edition_docs = docs
     config.root_doc = EDITION_ROOT
-    config.include_patterns = [f"{d}.md" for d in [EDITION_ROOT, *docs, *edition.appendices]]
+    config.include_patterns = [f"{d}.md" for d in [EDITION_ROOT, *edition_contents(edition, corpus)]]
     config.kb_edition = audience
     config.project = edition.title
     config.html_title = edition.title

@@ -13,6 +13,6 @@ __all__ = [
     "check_unique_ids", "iter_content_files", "load_corpus", "read_page", "read_page_cached", "ERROR", "WARNING", "Problem",
 ]
 
-from .editions import Edition, edition_pages, load_editions  # noqa: E402
+from .editions import Edition, edition_contents, edition_pages, load_editions  # noqa: E402
 
-__all__ += ["Edition", "edition_pages", "load_editions"]
+__all__ += ["Edition", "edition_contents", "edition_pages", "load_editions"]

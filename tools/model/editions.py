@@ -89,3 +89,9 @@ def edition_pages(edition: Edition, pages: dict[str, Page]) -> list[str]:
             seen.add(docname)
             out.append(docname)
     return out
+
+
+def edition_contents(edition: Edition, pages: dict[str, Page]) -> list[str]:
+    """Everything an edition holds, in reading order: its content pages, then
+    the appendices (what the build includes, the book prints, links may reach)."""
+    return [*edition_pages(edition, pages), *edition.appendices]

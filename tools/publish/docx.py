@@ -70,24 +70,28 @@ def _klass(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
-def _document(print_html: Path):
-    return lxml.html.document_fromstring(print_html.read_text(encoding="utf-8"))
+def build(edition, print_html: Path, work: Path, out: Path) -> int:
+    """The Word cell: the book, then one worksheet per lesson beside it
+    (``<audience>-worksheets/``), from one reading of the print document.
+    Returns how many worksheets were written."""
+    doc = lxml.html.document_fromstring(print_html.read_text(encoding="utf-8"))
+    reference = reference_docx(work.parent / "reference.docx")
+    count = build_worksheets(doc, reference, print_html.parent, out.with_name(f"{edition.audience}-worksheets"))
+    build_book(edition, doc, reference, print_html.parent, out)
+    return count
 
 
-def build_book(edition, print_html: Path, work: Path, out: Path) -> None:
-    doc = _document(print_html)
+def build_book(edition, doc, reference: Path, resource_dir: Path, out: Path) -> None:
+    """The whole edition as one editable file (front matter left to Word)."""
     for el in doc.xpath(f"//section[{_klass('cover')} or {_klass('titlepage')}] | //nav[{_klass('toc')}]"):
         el.drop_tree()
     body = lxml.html.tostring(doc.body, encoding="unicode")
-    reference = reference_docx(work.parent / "reference.docx")
     with atomic_output(out) as staged:
-        _pandoc(body, staged, reference, print_html.parent, edition.title)
+        _pandoc(body, staged, reference, resource_dir, edition.title)
 
 
-def build_worksheets(edition, print_html: Path, work: Path, out_dir: Path) -> int:
+def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path) -> int:
     """One DOCX per lesson holding its handouts; returns how many were written."""
-    doc = _document(print_html)
-    reference = reference_docx(work.parent / "reference.docx")
     count = 0
     with atomic_output(out_dir) as staged:
         staged.mkdir()
@@ -99,6 +103,6 @@ def build_worksheets(edition, print_html: Path, work: Path, out_dir: Path) -> in
             html = (f"<h1>{htmllib.escape(title)}</h1>"
                     + "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts))
             name = re.sub(r"[^a-z0-9-]", "", chapter.get("data-doc", "").rsplit("/", 1)[-1]) or f"lesson-{count}"
-            _pandoc(html, staged / f"{name}.docx", reference, print_html.parent, f"{title} 学生活动单")
+            _pandoc(html, staged / f"{name}.docx", reference, resource_dir, f"{title} 学生活动单")
             count += 1
     return count

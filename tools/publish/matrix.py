@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.model import edition_pages, load_corpus, load_data, load_editions
+from tools.model import edition_contents, edition_pages, load_corpus, load_data, load_editions
 
 from . import common
 from .common import CellError, build_date, build_dir, source_dir
@@ -102,7 +102,7 @@ def build_audience(audience: str, formats: list[str], root: Path | None = None) 
 
     def print_html():
         return pdf.print_document(edition, work, doctrees, overrides, drafts, cover, release,
-                                  [*edition_pages(edition, corpus), *edition.appendices])
+                                  edition_contents(edition, corpus))
 
     reading = {"pdf": None}
 
@@ -119,11 +119,7 @@ def build_audience(audience: str, formats: list[str], root: Path | None = None) 
             pdf.make_printshop(reading["pdf"], t, edition.cover_color)
         cell("pdf-print", _printshop)
     if "docx" in formats:
-        def _docx(t):
-            html = print_html()
-            docx.build_book(edition, html, work, t)
-            docx.build_worksheets(edition, html, work, t.with_name(f"{audience}-worksheets"))
-        cell("docx", _docx)
+        cell("docx", lambda t: docx.build(edition, print_html(), work, t))
     return results
 
 

@@ -6,7 +6,7 @@ dead link).
 """
 from __future__ import annotations
 
-from tools.model import Problem, edition_pages, load_corpus, load_editions
+from tools.model import Problem, edition_contents, load_corpus, load_editions
 
 from ..registry import problem, rule
 
@@ -40,7 +40,7 @@ def check_links(docs):
     corpus = load_corpus(data.root, data)
     out = []
     for edition in load_editions(data.root).values():
-        members = set(edition_pages(edition, corpus)) | set(edition.appendices)
+        members = set(edition_contents(edition, corpus))
         educator = data.audiences.get(edition.audience) is not None and \
             data.audiences[edition.audience].is_educator
         for d in docs:

@@ -14,6 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
+from tools.model.markdown import MYST_DISABLE_SYNTAX, MYST_EXTENSIONS  # noqa: E402
+
 # -- General ------------------------------------------------------------------
 project = "青春健康知识库"
 author = "青春健康知识库编写组"
@@ -51,12 +53,12 @@ suppress_warnings: list[str] = []
 today_fmt = "%Y-%m-%d"
 
 # -- MyST ---------------------------------------------------------------------
-myst_enable_extensions = ["colon_fence", "deflist", "substitution", "attrs_inline",
-                          "attrs_block", "fieldlist"]
+# Extensions and disabled syntax are shared with the checker (tools.model.markdown).
+myst_enable_extensions = list(MYST_EXTENSIONS)
 myst_title_to_header = True
 myst_heading_anchors = 3
 # Raw HTML in content is escaped, never passed through (see kb_safety).
-myst_disable_syntax = ["html_block", "html_inline"]
+myst_disable_syntax = list(MYST_DISABLE_SYNTAX)
 myst_url_schemes = ["http", "https", "mailto"]
 # Facts-registry substitutions ({{ fact_id }}) are added by kb_model.
 myst_substitutions: dict[str, str] = {}

@@ -119,7 +119,7 @@ def test_raw_source_file_defects_are_all_named(tmp_path):
     assert counts.get("RES005", 0) >= 4  # watermark and site lines
     assert counts.get("RES003", 0) >= 1  # % or unit with no number
     assert counts.get("PRIV004", 0) >= 1  # the township report's names
-    assert counts.get("CUR001", 0) == 1  # abolished practice without context
+    assert counts.get("CUR001", 0) >= 1  # abolished practice without context (each paragraph)
     assert counts.get("FACT001", 0) + counts.get("FACT002", 0) >= 20  # figures typed into the text
     assert counts.get("DUP001", 0) == 0  # single page: duplicates are across pages
     assert counts.get("STR001", 0) >= 1

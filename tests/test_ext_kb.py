@@ -84,4 +84,4 @@ def test_front_matter_errors_name_file_and_line(app):
     # unknown audience id, at the line of the audiences field
     assert re.search(r"curriculum/a-first\.md:5: WARNING: audiences 中的读者 'teachers' 不存在。 — ", w)
     # broken YAML, at the offending line of the file
-    assert re.search(r"curriculum/b-second\.md:13: WARNING: 元数据的 YAML 格式有误", w), w
+    assert re.search(r"curriculum/b-second\.md:13: WARNING: 元数据：YAML 格式有误", w), w

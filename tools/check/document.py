@@ -9,20 +9,9 @@ import functools
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
-from markdown_it.renderer import RendererHTML
 
 from tools.model import KBData, Page
-
-MYST_EXTENSIONS = ("colon_fence", "deflist", "substitution", "attrs_inline", "attrs_block", "fieldlist")
-
-
-@functools.lru_cache(maxsize=1)
-def md_parser():
-    config = MdParserConfig(enable_extensions=set(MYST_EXTENSIONS),
-                            disable_syntax=["html_block", "html_inline"])
-    return create_md_parser(config, RendererHTML)
+from tools.model.markdown import NOT_MARKDOWN, directive_name, md_parser
 
 
 @dataclass
@@ -49,6 +38,18 @@ class Doc:
 
     def lines(self) -> list[str]:
         return self._lines
+
+    def col(self, line: int, needle: str, occurrence: int = 0) -> int:
+        """1-based column of the ``occurrence``-th ``needle`` on file ``line``
+        (1 when it cannot be found as written, e.g. across Markdown escapes)."""
+        if not needle or not 1 <= line <= len(self._lines):
+            return 1
+        text, at = self._lines[line - 1], -1
+        for _ in range(occurrence + 1):
+            at = text.find(needle, at + 1)
+            if at < 0:
+                return 1
+        return at + 1
 
     @functools.cached_property
     def _lines(self) -> list[str]:
@@ -98,13 +99,6 @@ class Block:
     children: tuple[Token, ...] = ()
 
 
-def _directive_name(info: str) -> str | None:
-    info = info.strip()
-    if info.startswith("{") and "}" in info:
-        return info[1:info.index("}")]
-    return None
-
-
 def walk_blocks(doc: "Doc") -> list[Block]:
     """Every block with its lines and directive nesting; directive bodies are
     parsed recursively (MyST leaves colon-fence bodies unparsed)."""
@@ -114,10 +108,10 @@ def walk_blocks(doc: "Doc") -> list[Block]:
         stack = []
         for tok in tokens:
             if tok.type in ("colon_fence", "fence"):
-                name = _directive_name(tok.info)
+                name = directive_name(tok.info)
                 start, end = tok.map[0] + offset + 1, tok.map[1] + offset
                 out.append(Block("fence", start, end, containers, tok))
-                if name and name not in ("code", "code-block", "literalinclude", "raw", "eval-rst", "math"):
+                if name and name not in NOT_MARKDOWN:
                     body_offset = tok.map[0] + offset + 1
                     visit(md_parser().parse(tok.content), body_offset, containers + (name,))
                 continue

@@ -40,6 +40,8 @@ def _config_inited(app: Sphinx, config) -> None:
     config.kb_code_digest = _code_digest(app.srcdir)
     data = load_data(app.srcdir)
     app.kb_data = data
+    for problem in data.problems:
+        warn_problem(app, problem)
     subs = dict(config.myst_substitutions or {})
     for fact in data.facts.values():
         subs.setdefault(fact.id, fact.display())

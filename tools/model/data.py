@@ -7,13 +7,19 @@ bibliography, the facts registry, terms, case-study topics and editions.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
 from . import yamlio
+from .markup import markup_in, strings
+from .problems import ERROR, Problem
 
 DATA_DIR = Path("source") / "_data"
+SCHEMA_PATH = Path(__file__).with_name("data.schema.json")
 
 
 @dataclass(frozen=True)
@@ -81,16 +87,81 @@ class KBData:
     terms: dict[str, Term] = field(default_factory=dict)
     case_topics: dict[str, dict] = field(default_factory=dict)
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: what is wrong in the data files themselves (unreadable YAML, entries
+    #: that do not fit the schema, markup in a label); bad entries are left out
+    problems: list[Problem] = field(default_factory=list)
+    allowed_names: frozenset[str] = frozenset()  # privacy.yml: words that are not personal names
+    editions_data: dict = field(default_factory=dict)  # editions.yml, read by tools.model.editions
 
     def data_path(self, name: str) -> Path:
         return self.root / DATA_DIR / name
 
 
-def _read(root: Path, name: str) -> yamlio.YamlDoc:
+@functools.lru_cache(maxsize=1)
+def _schemas() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _validator(name: str):
+    schema = _schemas()
+    if name not in schema["$defs"]:
+        return None
+    return jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"})
+
+
+def _schema_message(err) -> str:
+    where = " ".join(f"第 {p + 1} 条" if isinstance(p, int) else str(p) for p in err.absolute_path) or "文件"
+    if err.validator == "required":
+        return f"{where}：缺少必填字段 {err.message.split(chr(39))[1]}"
+    if err.validator == "enum":
+        return f"{where}：值 {err.instance!r} 不在允许范围内（可选：{'、'.join(map(str, err.validator_value))}）"
+    if err.validator == "type":
+        return f"{where}：类型不对（应当是 {err.validator_value}）"
+    if err.validator in ("pattern", "maxLength", "minLength"):
+        return f"{where}：写法或长度不对（{str(err.instance)[:40]!r}）"
+    return f"{where}：不符合要求（{err.validator}）"
+
+
+def _read(root: Path, kb: KBData, name: str) -> yamlio.YamlDoc:
+    """A data file, read and checked: problems go to ``kb.problems``, and the
+    entries that do not fit the schema are removed before anyone reads them."""
     path = root / DATA_DIR / name
+    rel = (DATA_DIR / name).as_posix()
     if not path.exists():
         return yamlio.YamlDoc({}, None)
-    return yamlio.load_file(path)
+    try:
+        doc = yamlio.load_file(path)
+    except yamlio.YamlError as exc:
+        kb.problems.append(Problem(rel, exc.line, exc.col, "DATA001", ERROR, f"数据文件读不出来：{exc.message}",
+                                   exc.fix))
+        return yamlio.YamlDoc({}, None)
+    if not isinstance(doc.data, dict):
+        kb.problems.append(Problem(rel, 1, 1, "DATA002", ERROR, "数据文件应当是“字段： 列表”的形式。",
+                                   "参照同一文件夹里其他数据文件的写法。"))
+        return yamlio.YamlDoc({}, None)
+    validator = _validator(name)
+    bad_entries: set[tuple] = set()
+    for err in validator.iter_errors(doc.data) if validator else ():
+        epath = list(err.absolute_path)
+        kb.problems.append(Problem(rel, doc.line_of(epath), 1, "DATA002", ERROR, _schema_message(err) + "。",
+                                   f"按 {rel} 开头的说明改写这一条；这一条在改好之前不会被使用。"))
+        if len(epath) >= 2 and isinstance(epath[1], int):
+            bad_entries.add((epath[0], epath[1]))
+        else:
+            return yamlio.YamlDoc({}, doc.node)
+    for key, index in sorted(bad_entries, reverse=True):
+        del doc.data[key][index]
+        # keep line look-ups in step with the data
+        for k, v in doc.node.value:
+            if k.value == key:
+                del v.value[index]
+    for fpath, text in strings(doc.data):
+        found = markup_in(text)
+        if found:
+            kb.problems.append(Problem(rel, doc.line_of(fpath), 1, "DATA003", ERROR,
+                                       f"数据里有网页代码（“{found}”）。数据文件只能写纯文字。",
+                                       "删去尖括号 < > 和其中的代码；需要小于号时写“小于”。"))
+    return doc
 
 
 def _str(value) -> str | None:
@@ -106,7 +177,7 @@ def load_data(root: str | Path) -> KBData:
 def _load_data(root: Path) -> KBData:
     kb = KBData(root=root)
 
-    doc = _read(root, "audiences.yml")
+    doc = _read(root, kb, "audiences.yml")
     for a in (doc.data or {}).get("audiences", []):
         kb.audiences[a["id"]] = Audience(
             id=a["id"], name=a["name"], description=a.get("description", ""),
@@ -114,11 +185,11 @@ def _load_data(root: Path) -> KBData:
             formats=tuple(a.get("formats", ())), page_size=a.get("page_size", "A4"),
         )
 
-    doc = _read(root, "age_bands.yml")
+    doc = _read(root, kb, "age_bands.yml")
     for band in (doc.data or {}).get("age_bands", []):
         kb.age_bands[str(band["id"])] = band
 
-    doc = _read(root, "concepts.yml")
+    doc = _read(root, kb, "concepts.yml")
     data = doc.data or {}
     for kc in data.get("key_concepts", []):
         kb.key_concepts[kc["id"]] = kc
@@ -127,12 +198,12 @@ def _load_data(root: Path) -> KBData:
     for g in data.get("guidance", []):
         kb.guidance[g["id"]] = g
 
-    doc = _read(root, "bibliography.yml")
+    doc = _read(root, kb, "bibliography.yml")
     for i, entry in enumerate((doc.data or {}).get("entries", [])):
         kb.bibliography[entry["key"]] = entry
         kb.lines[("bibliography", entry["key"])] = doc.line_of(("entries", i))
 
-    doc = _read(root, "facts.yml")
+    doc = _read(root, kb, "facts.yml")
     for i, f in enumerate((doc.data or {}).get("facts", [])):
         kb.facts[f["id"]] = Fact(
             id=f["id"], value=f.get("value"), unit=f.get("unit", "") or "",
@@ -143,7 +214,7 @@ def _load_data(root: Path) -> KBData:
             line=doc.line_of(("facts", i)),
         )
 
-    doc = _read(root, "terms.yml")
+    doc = _read(root, kb, "terms.yml")
     for i, t in enumerate((doc.data or {}).get("terms", [])):
         kb.terms[t["term"]] = Term(
             term=t["term"], definition=t.get("definition", ""),
@@ -152,7 +223,12 @@ def _load_data(root: Path) -> KBData:
             line=doc.line_of(("terms", i)),
         )
 
-    doc = _read(root, "case_topics.yml")
+    doc = _read(root, kb, "case_topics.yml")
     for ct in (doc.data or {}).get("case_topics", []):
         kb.case_topics[ct["id"]] = ct
+
+    doc = _read(root, kb, "privacy.yml")
+    kb.allowed_names = frozenset(str(x) for x in (doc.data or {}).get("allowed_names", []) or ())
+
+    kb.editions_data = _read(root, kb, "editions.yml").data or {}
     return kb

@@ -7,8 +7,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlio
-from .data import DATA_DIR
+from .data import load_data
 from .pages import Page
 
 FORMATS = ("web", "epub", "pdf", "pdf-print", "docx", "zip")
@@ -44,8 +43,7 @@ class Edition:
 
 @functools.lru_cache(maxsize=4)
 def _load(root: Path) -> dict[str, Edition]:
-    path = root / DATA_DIR / "editions.yml"
-    data = yamlio.load_file(path).data if path.exists() else {}
+    data = load_data(root).editions_data
     defaults = data.get("defaults", {})
     out = {}
     for e in data.get("editions", []):

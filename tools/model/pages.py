@@ -18,6 +18,7 @@ from typing import Any, Iterable
 import jsonschema
 
 from . import yamlio
+from .markup import markup_in, strings
 from .data import KBData
 from .problems import ERROR, Problem
 
@@ -50,6 +51,9 @@ FIELD_HELP = {
     "case_topics": "案例主题 id 列表，取自 source/_data/case_topics.yml",
     "source_parts": "所依据的原始材料部分，例如 {document: 000_3bc8f167d1a0a5f9.txt, part: 第一篇， section: 一（一）}",
 }
+
+#: Largest front matter read (the YAML between the two ``---`` lines).
+FRONT_MATTER_BYTES = 64_000
 
 TYPE_NAMES = {"object": "键值对", "array": "列表", "string": "文字", "integer": "整数",
               "boolean": "true 或 false", "null": "空值"}
@@ -139,11 +143,9 @@ def read_page(path: str | Path, text: str | None = None, data: KBData | None = N
     page.fm_start = first - 1
     page.body_start = body_start
     try:
-        doc = yamlio.load(yaml_text)
+        doc = yamlio.load(yaml_text, max_bytes=FRONT_MATTER_BYTES)
     except yamlio.YamlError as exc:
-        page.problem("FM001", f"元数据的 YAML 格式有误（技术信息：{exc}）。",
-                     "检查这一行的缩进、冒号后的空格和引号是否成对；含冒号的值请加引号。",
-                     line=page.fm_start + exc.line)
+        page.problem("FM001", f"元数据：{exc.message}", exc.fix, line=page.fm_start + exc.line)
         return page
     page.fm_doc = doc
     if not isinstance(doc.data, dict):
@@ -152,6 +154,7 @@ def read_page(path: str | Path, text: str | None = None, data: KBData | None = N
         return page
     page.meta = doc.data
     _check_schema(page)
+    _check_markup(page)
     if data is not None:
         check_references(page, data)
     return page
@@ -190,6 +193,17 @@ def _check_schema(page: Page) -> None:
         else:
             page.problem("FM002", f"{name} 不符合要求({v}):{err.message}。",
                          help_ or "按字段说明改写。", *path)
+
+
+def _check_markup(page: Page) -> None:
+    """Front matter is plain text: titles, summaries and every other value go
+    into HTML, EPUB, PDF and Word files, so no value may carry markup."""
+    for path, text in strings(page.meta):
+        found = markup_in(text)
+        if found:
+            name = ".".join(str(p) for p in path) or "元数据"
+            page.problem("FM005", f"{name} 里有网页代码（“{found}”）。元数据只能写纯文字。",
+                         "删去尖括号 < > 和其中的代码；需要小于号时写“小于”。", *path)
 
 
 def _unknown(page: Page, field_: str, values: Iterable, known: Iterable, what: str, where: str) -> None:

@@ -7,7 +7,7 @@ the checker prints them, and the contributor tools show them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
@@ -15,13 +15,16 @@ WARNING = "warning"
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """Two problems are the same only when every field is: two phone numbers
+    on one line are two findings (their messages differ), and are both kept."""
+
     path: str
     line: int
     col: int = 1
     code: str = ""
-    severity: str = field(default=ERROR, compare=False)
-    message: str = field(default="", compare=False)
-    fix: str = field(default="", compare=False)
+    severity: str = ERROR
+    message: str = ""
+    fix: str = ""
 
     def text(self) -> str:
         """``path:line:col: CODE severity: message — fix``"""

@@ -1,13 +1,16 @@
 """CUR: abolished measures are history.
 
-A page that mentions a historical term of ``terms.yml`` （社会抚养费， 生育服务证，
-一票否决 …） must say so inside a ``{history-note}`` box, or link to a policy page
-that records the change.
+A paragraph that mentions a historical term of ``terms.yml`` （社会抚养费，
+生育服务证， 一票否决 …） must itself say that it is history: it sits in a
+``{history-note}`` box, or the same paragraph links to the policy page that
+records the change. A link elsewhere on the page is not enough: a reader who
+lands on a present-tense sentence must find the history beside it.
 """
 from __future__ import annotations
 
 import re
 
+from ..document import inline_texts
 from ..registry import problem, rule
 
 TITLE = re.compile(r"《[^》]*》")
@@ -22,27 +25,29 @@ def _historical(data):
     return sorted(words, key=len, reverse=True)
 
 
-def _links_policy(doc) -> bool:
-    for block in doc.blocks:
-        for child in block.children:
-            if child.type == "myst_role" and child.meta.get("name") == "doc" and "policies/" in child.content:
-                return True
-    return False
+def _links_policy(block) -> bool:
+    return any(child.type == "myst_role" and child.meta.get("name") == "doc" and "policies/" in child.content
+               for child in block.children)
 
 
 @rule("CUR001", "policy currency")
 def check(doc):
-    if doc.meta.get("type") == "page" or doc.path.endswith("glossary.md"):
+    if doc.meta.get("type") in ("page", "policy") or doc.path.endswith("glossary.md"):
         return []
     words = _historical(doc.data)
-    if not words or _links_policy(doc) or doc.meta.get("type") == "policy":
+    if not words:
         return []
-    for line, text, containers in doc.text_lines():
-        if "history-note" in containers:
+    out = []
+    for block in doc.blocks:
+        if block.kind not in ("inline", "heading") or "history-note" in block.containers or _links_policy(block):
             continue
-        text = TITLE.sub("", text)
-        for w in words:
-            if w in text:
-                return [problem(doc, line, "CUR001", f"提到了已废止的做法“{w}”，但没有说明它已成为历史。",
-                                "把相关内容放进 :::{history-note} 方框并写明废止时间，或链接到记录这一变化的政策页面。")]
-    return []
+        reported = set()
+        for line, text in inline_texts(block):
+            text = TITLE.sub(lambda m: " " * len(m.group(0)), text)
+            for w in words:
+                if w in text and w not in reported and not any(w in r for r in reported):
+                    reported.add(w)
+                    out.append(problem(doc, line, "CUR001", f"提到了已废止的做法“{w}”，但这一段没有说明它已成为历史。",
+                                       "在这一段里链接记录这一变化的政策页面（例如 {doc}`/policies/social-maintenance-fee-abolition`），"
+                                       "或把这段放进 :::{history-note} 方框并写明废止时间。", col=doc.col(line, w)))
+    return out

@@ -19,9 +19,6 @@ from ..registry import problem, rule
 UNITS = ("万人|万元|亿元|人次|户次|平方公里|个百分点|公里|千米|小时|分钟|多万|余万|"
          "个|户|人|名|所|家|台|次|天|周|月|年|岁|元|张|份|本|场|期|项|处|支|批|套|种|座|辆|倍|例|间|对|位|组|条|%|％|‰")
 NUMBER = re.compile(rf"(?<![A-Za-z0-9_.\-])(\d+(?:[.,]\d+)*)\s*(万|亿)?\s*({UNITS})")
-NOT_FIGURE = [
-    re.compile(r"^(1[89]|20)\d\d$"),  # a year on its own
-]
 ORDINAL_BEFORE = re.compile(r"(第|〔|\[|§|No\.?\s*|附件|表|图|版)\s*$")
 SUBST = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 APPLIES_TO = ("case-study", "policy")
@@ -44,13 +41,58 @@ def _is_figure(text: str, m: re.Match) -> bool:
     return True
 
 
+def _unit_key(unit: str) -> str:
+    """A unit as compared: 万余人 and 万人 agree, ％ is %, 个 is 个."""
+    return unit.replace("％", "%").replace("多", "").replace("余", "").replace("约", "").strip()
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(str(text).replace(",", ""))
+    except ValueError:
+        return None
+
+
+CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+SENTENCE_END = "。！？；\n"
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(ch, 0, start) for ch in SENTENCE_END) + 1
+    rights = [i for i in (text.find(ch, end) for ch in SENTENCE_END) if i >= 0]
+    return text[left:min(rights) if rights else len(text)]
+
+
+def _pairs(text: str) -> set[str]:
+    return set(CJK_PAIR.findall(text))
+
+
+def agreeing_facts(doc, value: float, unit: str, sentence: str) -> list:
+    """Registered facts this literal could be: the same number, the same unit,
+    and the same context (a source the page cites, or words of the fact's label
+    in the sentence). Equal numbers alone are not enough: 24 villages are not
+    a 24-hour window."""
+    sources = set(doc.meta.get("sources") or ())
+    words = _pairs(sentence)
+    out = []
+    for fact in doc.data.facts.values():
+        if _number(fact.value) != value or _unit_key(fact.unit) != _unit_key(unit):
+            continue
+        if fact.source in sources or len(_pairs(fact.label) & words) >= 2:
+            out.append(fact)
+    return out
+
+
+HOW_TO_REGISTER = ("把它登记到 source/_data/facts.yml，例如："
+                   "- {{id: 起一个英文编号, label: 这个数字说的是什么, value: {value}, unit: {unit}, "
+                   "source: 参考资料的key, locator: 在原文中的位置, as_of: 年份或null, review_by: '复核日期'}}"
+                   "，然后在正文中写 {{{{ 编号 }}}}。日期和条款序号不需要登记。")
+
+
 @rule("FACT", "facts and figures")
 def check(doc):
     out = []
     facts = doc.data.facts
-    values = {}
-    for f in facts.values():
-        values.setdefault(str(f.value), f.id)
     # substitutions must name registered facts
     lines = doc.lines()
     for n, line in enumerate(lines, 1):
@@ -59,21 +101,34 @@ def check(doc):
         for m in SUBST.finditer(line):
             if m.group(1) not in facts:
                 out.append(problem(doc, n, "FACT003", f"数字登记表中没有编号为 {m.group(1)} 的数字。",
-                                   "先在 source/_data/facts.yml 登记这个数字（含出处），或改正编号的拼写。"))
+                                   "先在 source/_data/facts.yml 登记这个数字（含出处），或改正编号的拼写。",
+                                   col=m.start() + 1))
     if doc.meta.get("type") not in APPLIES_TO:
         return out
     for line, text, containers in doc.text_lines():
+        seen: dict[str, int] = {}
         for m in NUMBER.finditer(text):
             if not _is_figure(text, m):
                 continue
             literal = m.group(0).strip()
-            fid = values.get(m.group(1).replace(",", ""))
-            if fid:
-                out.append(problem(doc, line, "FACT002", f"数字“{literal}”与登记表中的 {fid} 相同，但直接写在了正文里。",
-                                   f"改写成 {{{{ {fid} }}}}，这样数字和出处只在一处维护。"))
+            nth = seen[literal] = seen.get(literal, -1) + 1
+            col = doc.col(line, literal, nth)
+            unit = (m.group(2) or "") + (m.group(3) or "")
+            value = _number(m.group(1))
+            found = agreeing_facts(doc, value, unit, _sentence(text, m.start(), m.end())) if value is not None else []
+            if len(found) == 1:
+                fid = found[0].id
+                out.append(problem(doc, line, "FACT002",
+                                   f"数字“{literal}”就是登记表中的 {fid}（{found[0].label}），但直接写在了正文里。",
+                                   f"改写成 {{{{ {fid} }}}}，这样数字和出处只在一处维护。", col=col))
+            elif found:
+                names = "、".join(f"{f.id}（{f.label}）" for f in found[:4])
+                out.append(problem(doc, line, "FACT002", f"数字“{literal}”直接写在了正文里；登记表中数值相同的有：{names}。",
+                                   "选出与这句话意思相同的那一个，写成 {{ 编号 }}；都不对就按 FACT001 的办法登记新数字。",
+                                   col=col))
             else:
                 out.append(problem(doc, line, "FACT001", f"数字“{literal}”没有登记在数字登记表中。",
-                                   "把它连同出处登记到 source/_data/facts.yml，在正文中写 {{ 编号 }}；日期和条款序号不需要登记。"))
+                                   HOW_TO_REGISTER.format(value=m.group(1), unit=unit or "''"), col=col))
     return out
 
 

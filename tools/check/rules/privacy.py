@@ -12,8 +12,6 @@ import re
 
 from stdnum.cn import ric
 
-from tools.model import yamlio
-
 from ..registry import problem, rule
 
 ID_CANDIDATE = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
@@ -26,15 +24,6 @@ def mask(value: str) -> str:
         return "*" * len(value)
     keep = 4 if len(value) >= 11 else 1
     return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
-
-
-@functools.lru_cache(maxsize=4)
-def allowlist(root) -> frozenset[str]:
-    path = root / "source" / "_data" / "privacy.yml"
-    if not path.exists():
-        return frozenset()
-    data = yamlio.load_file(path).data or {}
-    return frozenset(str(x) for x in data.get("allowed_names", []))
 
 
 @functools.lru_cache(maxsize=1)
@@ -63,7 +52,9 @@ def names_in(text: str) -> list[str]:
     """
     if not re.search(r"[\u4e00-\u9fff]{2}", text):
         return []
+    import logging
     import jieba
+    jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     found = []
     for m in TITLED.finditer(text):
@@ -83,23 +74,25 @@ def names_in(text: str) -> list[str]:
 @rule("PRIV", "privacy")
 def check(doc):
     out = []
-    allowed = allowlist(doc.data.root) | set(doc.data.terms)
+    allowed = doc.data.allowed_names | set(doc.data.terms)
     for n, line in enumerate(doc.lines(), 1):
         for m in ID_CANDIDATE.finditer(line):
             if ric.is_valid(m.group(0)):
                 out.append(problem(doc, n, "PRIV001", f"有居民身份证号码({mask(m.group(0))})。",
-                                   "删除身份证号码；页面中不能出现任何个人身份信息。"))
+                                   "删除身份证号码；页面中不能出现任何个人身份信息。", col=m.start() + 1))
         for m in MOBILE.finditer(line):
             out.append(problem(doc, n, "PRIV002", f"有手机号码({mask(m.group(0))})。",
-                               "删除个人手机号码；需要留联系方式时写机构的公开电话。"))
+                               "删除个人手机号码；需要留联系方式时写机构的公开电话。", col=m.start() + 1))
         for m in EMAIL.finditer(line):
             out.append(problem(doc, n, "PRIV003", f"有电子邮箱地址({mask(m.group(0))})。",
-                               "删除个人邮箱；需要时写机构的公开邮箱，并加入 source/_data/privacy.yml 的允许列表。"))
+                               "删除个人邮箱；需要时写机构的公开邮箱，并加入 source/_data/privacy.yml 的允许列表。",
+                               col=m.start() + 1))
     if doc.meta.get("type") == "page":
         return out
     for line, text, _ in doc.text_lines():
         for name in names_in(text):
             if name not in allowed:
                 out.append(problem(doc, line, "PRIV004", f"可能是个人姓名：“{name[0]}{'*' * (len(name) - 1)}”。",
-                                   "不要写私人的姓名，改成“一位居民”“某位老师”这类说法；如果这不是人名，把它加入 source/_data/privacy.yml 的 allowed_names。"))
+                                   "不要写私人的姓名，改成“一位居民”“某位老师”这类说法；如果这不是人名，"
+                                   "把它加入 source/_data/privacy.yml 的 allowed_names。", col=doc.col(line, name)))
     return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tools.model.markup import strings
+
 from ..registry import problem, rule
 
 UNITS = "平方公里|万人|人次|个百分点|万元|亿元"
@@ -22,17 +24,30 @@ PATTERNS = [
 
 UNDERSCORES = re.compile(r"(?:\\_|_){3,}")
 
+#: A time that stands for a year not named: 到年底, 当年, 于年初, 次年 …
+YEAR_WORD = re.compile(r"(?:(?:(?:从|自|于|到|至|截至|截止到?|在)?(?:年底|年初|年末|年中|年内|上半年|下半年))"
+                       r"|当年|同年|该年|次年|翌年|本年|上年|去年|今年|前年|明年)(?![份龄纪级轻代])")
+#: …unless it is a count of years (五年内, 多年中, 近年来), not a year
+COUNT_BEFORE = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千两几多数近每历些]$")
+EXPLICIT_YEAR = re.compile(r"(?:1[89]|20)\d\d|[〇零一二三四五六七八九]{4}年|年份")
+SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
+DATED_TYPES = ("case-study", "policy")
+
 
 @rule("RES", "residue")
 def check(doc):
     out = set()
     for line, text, _ in doc.text_lines():
         for rx, code, msg, fix in PATTERNS:
-            m = rx.search(text)
-            if m:
-                out.add(problem(doc, line, code, f"{msg}（“{m.group(0).strip()}”）", fix))
+            seen: dict[str, int] = {}
+            for m in rx.finditer(text):
+                found = m.group(0).strip()
+                nth = seen[found] = seen.get(found, -1) + 1
+                out.add(problem(doc, line, code, f"{msg}（“{found}”）", fix, col=doc.col(line, found, nth)))
+    if doc.meta.get("type") in DATED_TYPES:
+        out.update(_yearless(doc))
     # placeholders left in front-matter values
-    for path, value in _strings(doc.meta):
+    for path, value in strings(doc.meta):
         if "TODO" in value:
             out.add(problem(doc, doc.page.line_of(*path), "RES002", f"元数据 {path[0]} 还没有填写（“{value[:30]}”）。",
                             "把 TODO 换成真实内容。"))
@@ -50,12 +65,32 @@ def check(doc):
     return sorted(out)
 
 
-def _strings(value, path=()):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, path + (i,))
+def _yearless(doc):
+    """A sentence that dates something by a year it never names, neither in
+    the sentence nor in the one before it (2021 年…。同年 8 月… is fine). A
+    table row is read whole: a year in another cell counts."""
+    from ..document import inline_texts
+    lines = doc.lines()
+    for block in doc.blocks:
+        if block.kind not in ("inline", "heading"):
+            continue
+        row = lines[block.start - 1] if block.start == block.end and lines[block.start - 1].lstrip().startswith("|") else ""
+        para, found = "", []
+        for line, text in inline_texts(block):
+            found += [(line, len(para) + m.start(), m.group(0)) for m in YEAR_WORD.finditer(text)]
+            para += text
+        for line, at, word in found:
+            if COUNT_BEFORE.search(para[:at]) or EXPLICIT_YEAR.search(_two_sentences(para, at) + row):
+                continue
+            yield problem(doc, line, "RES004", f"“{word}”指的是哪一年？这句话里没有写年份。",
+                          "写出具体年份（例如“2008 年底”）；原文没有年份时写“（原文未注明年份）”。",
+                          col=doc.col(line, word))
+
+
+def _two_sentences(para: str, at: int) -> str:
+    """The sentence around position ``at`` of ``para`` and the one before it."""
+    ends = [i for i, ch in enumerate(para) if ch in "。！？；"]
+    before = [i for i in ends if i < at]
+    after = [i for i in ends if i >= at]
+    start = before[-2] + 1 if len(before) >= 2 else 0
+    return para[start:after[0] + 1 if after else len(para)]

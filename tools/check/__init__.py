@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.model import ERROR, WARNING, Problem, iter_content_files, load_data, read_page_cached
+from tools.model.pages import MAX_PAGE_BYTES
 
 from . import rules  # noqa: F401  (registers the rules)
 from .cache import CheckCache
 from .document import Doc
 from .registry import RULES
 
-MAX_BYTES = 1_000_000
+MAX_BYTES = MAX_PAGE_BYTES
 
 SILENCE = re.compile(r"^%\s*kb-ignore(?P<block>-start|-end)?\s*(?P<codes>[A-Z]+\d*(?:\s*,\s*[A-Z]+\d*)*)?\s*(?::\s*(?P<reason>.*))?$")
 
@@ -42,6 +43,9 @@ def _file_problem(path, code, message, fix):
 def load_doc(root: Path, rel: str, data) -> tuple[Doc | None, list[Problem]]:
     """Read one file defensively; unreadable files become problems, not crashes."""
     path = root / rel
+    if path.is_symlink():
+        return None, [_file_problem(rel, "FILE006", "这是一个符号链接，不是真实的文件。",
+                                    "删除这个链接，把需要的文件本身放进知识库。")]
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from tools.model import check_unique_ids, load_corpus, load_data
+from tools.model import check_unique_ids, load_corpus, load_data, unsafe_paths
 
 from ._util import warn_problem
 
@@ -42,6 +42,13 @@ def _config_inited(app: Sphinx, config) -> None:
     app.kb_data = data
     for problem in data.problems:
         warn_problem(app, problem)
+    # symbolic links and odd names are never read: Sphinx would follow a link
+    # out of the repository (or walk the whole disk through a linked folder)
+    unsafe = unsafe_paths(app.srcdir)
+    for problem in unsafe:
+        warn_problem(app, problem)
+    links = [u.path for u in unsafe if u.code == "FILE006"]
+    config.exclude_patterns = [*config.exclude_patterns, *links, *(f"{link}/**" for link in links)]
     subs = dict(config.myst_substitutions or {})
     for fact in data.facts.values():
         subs.setdefault(fact.id, fact.display())

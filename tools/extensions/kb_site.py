@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from html import escape
 from pathlib import Path
 
 from docutils import nodes
@@ -41,10 +42,26 @@ def _builder_inited(app: Sphinx) -> None:
     opts = dict(app.config.html_theme_options or {})
     edition = app.config.kb_edition
     opts["extra_footer"] = (
-        f'<p class="kb-colophon">版本 {app.config.release} · {edition} 版 · '
-        f"构建日期 {build_date()} · 源提交 {app.config.kb_source_commit}</p>"
+        f'<p class="kb-colophon">版本 {escape(app.config.release)} · {escape(edition)} 版 · '
+        f"构建日期 {build_date()} · 源提交 {escape(app.config.kb_source_commit)}</p>"
     )
     app.config.html_theme_options = opts
+
+
+#: Template values that are plain text (titles from front matter and data
+#: files) but that sphinx-book-theme and pydata-sphinx-theme print without
+#: escaping ({{ pagetitle }}, {{ root_title }}, {{ docstitle }} ...): they are
+#: escaped here, once, as Markup, so the templates' own ``|e`` leaves them be.
+PLAIN_TEXT = ("pagetitle", "root_title", "docstitle", "shorttitle", "project", "author", "copyright",
+              "release", "version", "kb_edition")
+
+
+def _escape_plain_text(app, pagename, templatename, context, doctree):
+    from markupsafe import Markup, escape
+    for key in PLAIN_TEXT:
+        value = context.get(key)
+        if isinstance(value, str) and not isinstance(value, Markup):
+            context[key] = escape(value)
 
 
 def _html_context(app, pagename, templatename, context, doctree):
@@ -84,11 +101,12 @@ def _build_finished(app: Sphinx, exception) -> None:
     target = app.builder.get_target_uri(root)
     redirect = Path(app.outdir) / "index.html"
     if root != "index":
+        project, target = escape(app.config.project), escape(target)
         redirect.write_text(
             '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-            f'<title>{app.config.project}</title>'
+            f'<title>{project}</title>'
             f'<meta http-equiv="refresh" content="0; url={target}"></head>'
-            f'<body><p><a href="{target}">进入{app.config.project}</a></p></body></html>\n',
+            f'<body><p><a href="{target}">进入{project}</a></p></body></html>\n',
             encoding="utf-8")
 
 
@@ -173,5 +191,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("colophon", ColophonDirective)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _html_context, priority=600)
+    # last, after the themes have added their own values (default priority 500)
+    app.connect("html-page-context", _escape_plain_text, priority=990)
     app.connect("build-finished", _build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

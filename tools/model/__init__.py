@@ -5,12 +5,14 @@ The ground floor of the project. ``tools.extensions`` (Sphinx),
 and data through this package.
 """
 from .data import Audience, Fact, KBData, Term, load_data
-from .pages import COLLECTIONS, Page, check_unique_ids, iter_content_files, load_corpus, read_page, read_page_cached
+from .pages import (COLLECTIONS, Page, check_unique_ids, iter_content_files, load_corpus, read_page,
+                    read_page_cached, unsafe_paths)
 from .problems import ERROR, WARNING, Problem
 
 __all__ = [
     "Audience", "Fact", "KBData", "Term", "load_data", "COLLECTIONS", "Page",
-    "check_unique_ids", "iter_content_files", "load_corpus", "read_page", "read_page_cached", "ERROR", "WARNING", "Problem",
+    "check_unique_ids", "iter_content_files", "load_corpus", "read_page", "read_page_cached", "unsafe_paths",
+    "ERROR", "WARNING", "Problem",
 ]
 
 from .editions import Edition, edition_contents, edition_pages, load_editions  # noqa: E402

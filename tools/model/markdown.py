@@ -59,3 +59,44 @@ def too_deep(text: str, offset: int = 0, depth: int = 0) -> int | None:
                 if found:
                     return found
     return None
+
+
+def unclosed_fence(text: str, offset: int = 0) -> int | None:
+    """1-based line of a directive or code fence that is never closed (it
+    silently swallows the rest of the page, headings included), or None."""
+    lines = text.split("\n")
+    for tok in md_parser().parse(text):
+        if tok.type not in ("colon_fence", "fence") or not tok.map:
+            continue
+        last = lines[tok.map[1] - 1].strip() if tok.map[1] - 1 < len(lines) else ""
+        closed = tok.map[1] - tok.map[0] > 1 and last and set(last) == {tok.markup[0]} \
+            and len(last) >= len(tok.markup)
+        if not closed:
+            return tok.map[0] + offset + 1
+        name = directive_name(tok.info)
+        if name and name not in NOT_MARKDOWN:
+            found = unclosed_fence(tok.content, tok.map[0] + offset + 1)
+            if found:
+                return found
+    return None
+
+
+#: (code, message, fix) of the page-shape problems both the build and the checker report
+SHAPE_PROBLEMS = {
+    "STR003": ("这里的列表、引用或方框嵌套得太深，网站只会显示到这里，后面的内容全部丢失。",
+               "把多层嵌套改成几个并列的列表或段落；列表最多嵌套三四层，方框里最多再套一层方框。"),
+    "STR004": ("这个方框（或代码块）没有结束标记，它会把后面的全部内容都吞进去。",
+               "在方框内容的最后单独写一行 :::（与开头的冒号个数相同）。"),
+}
+
+
+def shape_problems(text: str) -> list[tuple[int, str]]:
+    """(line, code) of what makes a page lose text: see :data:`SHAPE_PROBLEMS`."""
+    out = []
+    deep = too_deep(text)
+    if deep:
+        out.append((deep, "STR003"))
+    unclosed = unclosed_fence(text)
+    if unclosed:
+        out.append((unclosed, "STR004"))
+    return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -51,6 +52,9 @@ FIELD_HELP = {
     "case_topics": "案例主题 id 列表，取自 source/_data/case_topics.yml",
     "source_parts": "所依据的原始材料部分，例如 {document: 000_3bc8f167d1a0a5f9.txt, part: 第一篇， section: 一（一）}",
 }
+
+#: Largest page read (the checker and the build refuse bigger files)
+MAX_PAGE_BYTES = 1_000_000
 
 #: Largest front matter read (the YAML between the two ``---`` lines).
 FRONT_MATTER_BYTES = 64_000
@@ -233,15 +237,52 @@ def check_references(page: Page, data: KBData) -> None:
 
 
 def iter_content_files(root: str | Path) -> list[Path]:
-    """Every Markdown page of the knowledge base, sorted, repository-relative."""
+    """Every Markdown page of the knowledge base, sorted, repository-relative
+    (symbolic links are never read: see :func:`unsafe_paths`)."""
     root = Path(root)
     out = []
     for coll in COLLECTIONS:
         for p in sorted((root / coll).rglob("*.md")):
             rel = p.relative_to(root)
-            if any(part.startswith(("_", ".")) for part in rel.parts):
+            if any(part.startswith(("_", ".")) for part in rel.parts) or p.is_symlink():
                 continue
             out.append(rel)
+    return out
+
+
+#: a file or folder name in the content folders: plain ASCII, no spaces
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+
+
+def unsafe_paths(root: str | Path) -> list[Problem]:
+    """Symbolic links and odd names anywhere in the content folders.
+
+    A link in a pull request could make the build read (and publish) a file
+    from outside the repository, or walk the whole disk; a name with control
+    or right-to-left characters hides what a file is. Folders are walked
+    without following links.
+    """
+    import os
+    root = Path(root)
+    out = []
+    for coll in COLLECTIONS:
+        top = root / coll
+        if top.is_symlink():
+            out.append(Problem(coll, 1, 1, "FILE006", ERROR, f"{coll} 是一个符号链接。",
+                               "内容文件夹必须是真实的文件夹；删除这个链接。"))
+            continue
+        for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+            for name in sorted(dirnames + filenames):
+                full = Path(dirpath) / name
+                rel = full.relative_to(root).as_posix()
+                shown = rel.encode("unicode_escape").decode("ascii")
+                if full.is_symlink():  # the real path: the build leaves it out by this name
+                    out.append(Problem(rel, 1, 1, "FILE006", ERROR, "这是一个符号链接，不是真实的文件。",
+                                       "删除这个链接，把需要的文件本身放进知识库。"))
+                elif not SAFE_NAME.match(name):
+                    out.append(Problem(shown, 1, 1, "FILE005", ERROR,
+                                       "文件名里有空格、中文或看不见的控制字符（例如从右向左的方向符）。",
+                                       "文件名只用英文字母、数字和连字符，例如 cs-youth-clinic.md。"))
     return out
 
 

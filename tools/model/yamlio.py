@@ -19,6 +19,7 @@ document that passes is composed and constructed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 MAX_BYTES = 2_000_000
 #: Deepest nesting of mappings and sequences.
 MAX_DEPTH = 20
+
+#: control characters YAML does not allow (tab, newline and carriage return are fine)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _OPEN = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
          yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
@@ -114,6 +118,10 @@ def _screen(text: str) -> None:
                 raise YamlError(f"不允许使用 YAML 的锚点和别名（{sign}{tok.value}）。", tok.start_mark.line + 1,
                                 tok.start_mark.column + 1,
                                 "把内容直接写出来，不要用 & 和 * 引用别处的内容。")
+            if isinstance(tok, yaml.TagToken):
+                handle, suffix = tok.value
+                raise YamlError(f"不允许使用 YAML 标签（{handle or ''}{suffix}）。", tok.start_mark.line + 1,
+                                tok.start_mark.column + 1, "删去以 ! 开头的标签，只写普通的文字、数字和列表。")
             if isinstance(tok, _OPEN):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -130,6 +138,10 @@ def load(text: str, max_bytes: int = MAX_BYTES) -> YamlDoc:
     if len(text) > max_bytes or len(text.encode("utf-8")) > max_bytes:
         raise YamlError(f"YAML 内容太长（超过 {max_bytes // 1000} KB）。", 1,
                         fix="元数据只写字段；大段文字写在正文里，大表格拆成几个文件。")
+    bad = CONTROL.search(text)
+    if bad:
+        raise YamlError("有看不见的控制字符（例如空字节）。", text.count("\n", 0, bad.start()) + 1,
+                        fix="在编辑器中用“UTF-8”编码另存这个文件；必要时把这一行删掉重新输入。")
     try:
         _screen(text)
         loader = _Loader(text)

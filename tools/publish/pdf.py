@@ -131,7 +131,7 @@ def assemble(pages: dict[str, str], order: list[str], edition, draft_docs: set[s
         f'<p class="subtitle">{htmllib.escape(edition.subtitle)}</p>'
         f'<p class="publisher">{htmllib.escape(edition.publisher)}</p></section>'
         f'<section class="colophon"><p>{htmllib.escape(edition.title)}({htmllib.escape(edition.subtitle)})</p>'
-        f'<p>版本 {release} · 构建日期 {build_date()} · 源提交 {source_commit()}</p>'
+        f'<p>版本 {htmllib.escape(release)} · 构建日期 {build_date()} · 源提交 {htmllib.escape(source_commit())}</p>'
         f'<p>本书由青春健康知识库生成。标有“草稿”的章节尚未经过专家审核，内容可能修改。</p>'
         f'<p>健康知识依据世界卫生组织和联合国教科文组织的指导编写，出处见书后参考资料。</p></section>',
         "html.parser"))

@@ -1,7 +1,7 @@
 """STR: required sections of each page type, in order; heading levels never skip."""
 from __future__ import annotations
 
-from tools.model.markdown import too_deep
+from tools.model.markdown import SHAPE_PROBLEMS, shape_problems
 
 from ..registry import problem, rule
 
@@ -15,10 +15,8 @@ REQUIRED = {
 @rule("STR", "structure")
 def check(doc):
     out = []
-    deep = too_deep(doc.page.text)
-    if deep:
-        out.append(problem(doc, deep, "STR003", "这里的列表、引用或方框嵌套得太深，网站只会显示到这里，后面的内容全部丢失。",
-                           "把多层嵌套改成几个并列的列表或段落；列表最多嵌套三四层，方框里最多再套一层方框。"))
+    for line, code in shape_problems(doc.page.text):
+        out.append(problem(doc, line, code, *SHAPE_PROBLEMS[code]))
     headings = [(b.start, int(b.token.tag[1]), "".join(c.content for c in b.children if c.type == "text").strip())
                 for b in doc.blocks if b.kind == "heading" and not b.containers]
     level = 1

@@ -5,6 +5,7 @@ import json
 from collections import Counter
 
 from tools.model import Problem
+from tools.model.problems import visible
 
 
 def format_text(problems: list[Problem]) -> str:
@@ -28,7 +29,7 @@ def format_github(problems: list[Problem]) -> str:
     for p in problems:
         level = "error" if p.severity == "error" else "warning"
         msg = _escape(f"{p.code} {p.message} — {p.fix}" if p.fix else f"{p.code} {p.message}")
-        out.append(f"::{level} file={p.path},line={p.line},col={p.col},title={p.code}::{msg}")
+        out.append(f"::{level} file={visible(p.path)},line={p.line},col={p.col},title={p.code}::{msg}")
     return "\n".join(out)
 
 

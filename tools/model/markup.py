@@ -16,7 +16,7 @@ MARKUP = re.compile(r"<\s*[/!?]?\s*[A-Za-z]|&#?[A-Za-z0-9]+;|javascript\s*:|\bon
 def markup_in(text: str) -> str | None:
     """The first piece of markup in a plain-text value, or None."""
     m = MARKUP.search(text)
-    return text[m.start():m.start() + 24] if m else None
+    return text[m.start():m.start() + 40] if m else None
 
 
 def strings(value, path=()):

@@ -29,4 +29,12 @@ class Problem:
     def text(self) -> str:
         """``path:line:col: CODE severity: message — fix``"""
         fix = f" — {self.fix}" if self.fix else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.severity}: {self.message}{fix}"
+        return f"{visible(self.path)}:{self.line}:{self.col}: {self.code} {self.severity}: {self.message}{fix}"
+
+
+def visible(text: str) -> str:
+    """``text`` with control and format characters (right-to-left overrides,
+    zero-width spaces) written as escapes, so a terminal shows what is there
+    instead of obeying it."""
+    import unicodedata
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)

@@ -86,14 +86,21 @@ def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict,
         print(text, file=sys.stderr)
 
 
+#: a staging folder of atomic_output: .<name>.<pid>.<random>
+STAGING = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+$")
+
+
 @contextmanager
 def atomic_output(target: Path):
     """Yield a temporary path beside ``target``; move it into place on success.
 
-    A failure leaves no partial file: the temporary path is removed.
+    A failure leaves no partial file: the temporary path is removed (also on
+    SIGTERM, see :func:`stop_on_signals`). The staging folder carries the
+    process id, so :func:`clean_stale_staging` can remove what a killed
+    process left behind without touching a running one's.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", dir=target.parent))
     staged = tmp / target.name
     try:
         yield staged
@@ -104,6 +111,60 @@ def atomic_output(target: Path):
         os.replace(staged, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_staging(out_root: Path) -> list[Path]:
+    """Remove staging folders of builds that were killed (their process is gone)."""
+    removed = []
+    for folder in [out_root, *(p for p in out_root.iterdir() if p.is_dir())] if out_root.is_dir() else []:
+        for entry in folder.iterdir():
+            m = STAGING.match(entry.name)
+            if m and entry.is_dir() and not _alive(int(m["pid"])):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+    return removed
+
+
+def stop_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP into SystemExit, so that ``finally`` blocks
+    (staging folders, locks) run when a build is stopped from outside."""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
+
+
+@contextmanager
+def audience_lock(out_root: Path, audience: str):
+    """Only one process at a time builds an audience's cells: they share its
+    saved Sphinx environment and its work folder (two ``make edition`` runs of
+    the staff edition, one for PDF and one for EPUB, would otherwise race)."""
+    import fcntl
+    path = out_root / "_work" / f"{audience}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"[{audience}] 另一个构建正在使用这个版本，等待它结束……", flush=True)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def fixed_zip(src_dir: Path, target: Path, first: str | None = None, stored: tuple[str, ...] = ()) -> None:

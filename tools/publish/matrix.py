@@ -49,8 +49,14 @@ def _report(result: CellResult) -> None:
 
 
 def build_audience(audience: str, formats: list[str], root: Path | None = None) -> list[CellResult]:
-    """Every requested format of one audience, from one read of its sources."""
+    """Every requested format of one audience, from one read of its sources
+    (one process at a time per audience: see :func:`common.audience_lock`)."""
     root = root or source_dir()
+    with common.audience_lock(build_dir(root), audience):
+        return _build_audience(audience, formats, root)
+
+
+def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellResult]:
     from . import docx, epub, pdf, web
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(common.source_date_epoch()))
@@ -139,13 +145,9 @@ def write_manifest(root: Path | None = None) -> Path:
                 continue
             path = out_root / edition.output(fmt)
             if path.is_file():
-                rows.append({"audience": aud, "format": fmt, "title": f"{edition.title}({edition.subtitle})",
+                title = f"{edition.title}（印刷厂版）" if fmt == "pdf-print" else f"{edition.title}（{edition.subtitle}）"
+                rows.append({"audience": aud, "format": fmt, "title": title,
                              "path": edition.output(fmt), "size": path.stat().st_size, "date": build_date()})
-            if fmt == "pdf":
-                shop = path.with_name(path.stem + "-print.pdf")
-                if shop.is_file():
-                    rows.append({"audience": aud, "format": "pdf-print", "title": f"{edition.title}（印刷厂版）",
-                                 "path": f"pdf/{shop.name}", "size": shop.stat().st_size, "date": build_date()})
     target = out_root / "editions.json"
     target.write_text(json.dumps({"editions": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
     return target
@@ -169,18 +171,37 @@ def run(audiences=None, formats=None, jobs: int = 0, root: Path | None = None) -
         return 2
     jobs = jobs or min(len(todo), os.cpu_count() or 1)
     ncells = sum(len(f) for f in todo.values())
+    common.stop_on_signals()
+    for stale in common.clean_stale_staging(build_dir(root)):
+        print(f"已删除上次中断的构建留下的临时文件夹 {stale.relative_to(build_dir(root))}", flush=True)
     print(f"构建 {ncells} 个版本单元({len(todo)} 类读者），并行 {jobs} 个进程……", flush=True)
     start = time.perf_counter()
     results: list[CellResult] = []
-    if jobs == 1:
-        for aud, fmts in todo.items():
-            results += build_audience(aud, fmts, root)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(build_audience, aud, todo[aud], root) for aud in _largest_first(todo, root)]
-            for fut in as_completed(futures):
-                results += fut.result()
-    write_manifest(root)
+    try:
+        if jobs == 1:
+            for aud, fmts in todo.items():
+                results += build_audience(aud, fmts, root)
+        else:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=common.stop_on_signals)
+            try:
+                futures = [pool.submit(build_audience, aud, todo[aud], root) for aud in _largest_first(todo, root)]
+                for fut in as_completed(futures):
+                    results += fut.result()
+            except BaseException:
+                # stopped (SIGTERM, Ctrl-C) or broken: stop the workers too; each
+                # removes its staging folder on the way out
+                # (a worker's task ends with SystemExit; the pool then lets it go)
+                for proc in list(getattr(pool, "_processes", {}).values()):
+                    proc.terminate()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown()
+    except (SystemExit, KeyboardInterrupt):
+        print("构建被中断：已完成的版本保留，未完成的没有写出。", file=sys.stderr, flush=True)
+        raise
+    finally:
+        # the downloads list says what is on disk, whatever happened
+        write_manifest(root)
     failed = [r for r in results if not r.ok]
     print(f"用时 {time.perf_counter() - start:.1f} s:{len(results) - len(failed)} 个成功，{len(failed)} 个失败。",
           flush=True)

@@ -38,9 +38,11 @@ edition: setup ## build one cell: make edition AUDIENCE=junior-secondary FORMAT=
 check: setup ## run the content checks on the whole knowledge base
 	$(PY) -m tools.check
 
+# The values reach the tool through the environment ("$$TITLE"), never
+# pasted into the command line, so quotes and $ in a title are just text.
 new: setup ## start a page: make new TYPE=case-study|lesson|policy [ID=… TITLE=… AGE_BAND=…]
-	@test -n "$(TYPE)" || { echo "usage: make new TYPE=case-study|lesson|policy [ID=... TITLE=... AGE_BAND=...]"; exit 2; }
-	$(PY) -m tools.new --type $(TYPE) $(if $(ID),--id "$(ID)") $(if $(TITLE),--title "$(TITLE)") $(if $(AGE_BAND),--age-band "$(AGE_BAND)")
+	@test -n "$$TYPE" || { echo "usage: make new TYPE=case-study|lesson|policy [ID=... TITLE=... AGE_BAND=...]"; exit 2; }
+	$(PY) -m tools.new --type "$$TYPE" $(if $(ID),--id "$$ID") $(if $(TITLE),--title "$$TITLE") $(if $(AGE_BAND),--age-band "$$AGE_BAND")
 
 fix: setup ## apply the checker's safe fixes (Chinese typography)
 	$(PY) -m tools.check --fix

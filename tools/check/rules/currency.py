@@ -38,7 +38,7 @@ def check(doc):
     if not words or _links_policy(doc) or doc.meta.get("type") == "policy":
         return []
     for line, text, containers in doc.text_lines():
-        if "history-note" in containers:
+        if "history-note" in containers or "editor-note" in containers:
             continue
         text = TITLE.sub("", text)
         for w in words:

@@ -193,3 +193,26 @@ def test_facts_registry_entries_need_source_and_review(tmp_path):
     assert ("source/_data/facts.yml", 2, "FACT010", "error") in got
     assert ("source/_data/facts.yml", 3, "FACT011", "warning") in got
     assert not any(line == 5 for _, line, _, _ in got if _ == "source/_data/facts.yml")
+
+
+def _project(tmp_path, pages: dict[str, str]):
+    """A copy of the data files with the given pages (path -> text)."""
+    import shutil
+    shutil.copytree(ROOT / "source" / "_data", tmp_path / "source" / "_data")
+    for rel, text in pages.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_help_lines_data_names_registered_facts(tmp_path):
+    root = _project(tmp_path, {"curriculum/junior-secondary/a.md":
+                               (FIXTURES / "help-good.md").read_text(encoding="utf-8")})
+    hl = root / "source" / "_data" / "helplines.yml"
+    hl.write_text(hl.read_text(encoding="utf-8").replace("fact: helpline_youth", "fact: helpline_nowhere"),
+                  encoding="utf-8")
+    from tools.model.data import _load_data
+    _load_data.cache_clear()
+    result = check_files(["curriculum/junior-secondary/a.md"], root)
+    assert [(p.path, p.code) for p in result.problems if p.code == "HELP010"] == \
+        [("source/_data/helplines.yml", "HELP010")]

@@ -15,20 +15,27 @@ from conftest import ROOT
 from tools.check import check_files, default_files
 
 FIXTURES = ROOT / "tests" / "fixtures" / "check"
-EXPECT = re.compile(r"^[%#]\s*expect:\s*((?:[A-Z][A-Z0-9]*\d[\s,]*)+)$")
+EXPECT = re.compile(r"^[%#]\s*expect(?:\s*\+(\d+))?:\s*((?:[A-Z][A-Z0-9]*\d[\s,]*)+)$")
 RAW_SOURCE = ROOT.parent / "shared" / "sources" / "000_3bc8f167d1a0a5f9.txt"
 
 
 def expected(path: Path) -> set[tuple[int, str]]:
+    """Lines and codes a bad fixture expects: ``% expect: CODE`` names the next
+    line with text; ``% expect +N: CODE`` the line N lines of text further on
+    (for a table row, where a comment line would end the table)."""
     lines = path.read_text(encoding="utf-8").split("\n")
     out = set()
     for i, line in enumerate(lines):
         m = EXPECT.match(line)
         if m:
-            j = i + 1
-            while not lines[j].strip():
-                j += 1
-            out.update((j + 1, code) for code in re.split(r"[\s,]+", m.group(1).strip()))
+            j, skip = i + 1, int(m.group(1) or 0)
+            while True:
+                while not lines[j].strip() or EXPECT.match(lines[j]):
+                    j += 1
+                if not skip:
+                    break
+                skip, j = skip - 1, j + 1
+            out.update((j + 1, code) for code in re.split(r"[\s,]+", m.group(2).strip()))
     return out
 
 
@@ -216,3 +223,20 @@ def test_help_lines_data_names_registered_facts(tmp_path):
     result = check_files(["curriculum/junior-secondary/a.md"], root)
     assert [(p.path, p.code) for p in result.problems if p.code == "HELP010"] == \
         [("source/_data/helplines.yml", "HELP010")]
+
+
+def test_comparison_figures_come_from_one_source(tmp_path):
+    """CMP001 also fails a row whose typical and correct-use figures come
+    from two different sources."""
+    root = _project(tmp_path, {"curriculum/junior-secondary/a.md":
+                               (FIXTURES / "cmp-good.md").read_text(encoding="utf-8")})
+    facts = root / "source" / "_data" / "facts.yml"
+    text = facts.read_text(encoding="utf-8")
+    start = text.index("- id: who_condom_perfect_first_year_pregnancy")
+    end = text.index("- id:", start + 5) if "- id:" in text[start + 5:] else len(text)
+    block = text[start:end].replace("source: who-fp-handbook-2022", "source: who-condoms-2024")
+    facts.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    from tools.model.data import _load_data
+    _load_data.cache_clear()
+    result = check_files(["curriculum/junior-secondary/a.md"], root)
+    assert [p.code for p in result.problems if p.code == "CMP001"] == ["CMP001"]

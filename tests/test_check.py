@@ -202,6 +202,7 @@ def test_facts_registry_entries_need_source_and_review(tmp_path):
     assert not any(line == 5 for _, line, _, _ in got if _ == "source/_data/facts.yml")
 
 
+
 def _project(tmp_path, pages: dict[str, str]):
     """A copy of the data files with the given pages (path -> text)."""
     import shutil
@@ -240,3 +241,58 @@ def test_comparison_figures_come_from_one_source(tmp_path):
     _load_data.cache_clear()
     result = check_files(["curriculum/junior-secondary/a.md"], root)
     assert [p.code for p in result.problems if p.code == "CMP001"] == ["CMP001"]
+
+
+EDITION_FIXTURES = FIXTURES / "editions"
+
+
+def test_editors_notes_never_print_in_an_edition(tmp_path):
+    """VER001 knows what each edition keeps: a marker in a lesson's text,
+    in the teacher's plan, in a teacher box or in a passage for students is
+    an error naming the edition; in a passage for an audience that never gets
+    the page, an editor-note box or a comment it is only listed (VER002)."""
+    bad = EDITION_FIXTURES / "ver-bad.md"
+    good = EDITION_FIXTURES / "ver-good.md"
+    root = _project(tmp_path, {"curriculum/junior-secondary/ver-bad.md": bad.read_text(encoding="utf-8"),
+                               "curriculum/junior-secondary/ver-good.md": good.read_text(encoding="utf-8")})
+    result = check_files(["curriculum/junior-secondary/ver-bad.md", "curriculum/junior-secondary/ver-good.md"], root)
+    got = {(p.line, p.code) for p in result.problems if p.path.endswith("ver-bad.md") and p.code.startswith("VER")}
+    assert got == expected(bad), sorted(got)
+    messages = {p.line: p.message for p in result.problems if p.path.endswith("ver-bad.md") and p.code == "VER001"}
+    text, plan, teacher_box, for_students = (messages[line] for line in sorted(messages))
+    assert "初中" in text and "教师用书" in text  # plain text: every edition that holds the page
+    assert "教师用书" in plan and "初中" not in plan  # the teacher's plan: educators only
+    assert "教师用书" in teacher_box and "初中" not in teacher_box
+    assert "初中" in for_students and "教师用书" not in for_students  # for-audience junior-secondary
+    assert not [p for p in result.problems if p.path.endswith("ver-good.md") and p.code.startswith("VER")]
+    notes = [(p.path.rsplit("/", 1)[-1], p.code) for p in result.notes]
+    assert notes.count(("ver-good.md", "VER002")) == 2  # the editor-note box and the comment
+    assert all(p.severity == "info" for p in result.notes)
+
+
+def test_editors_notes_in_the_data_files(tmp_path):
+    """A bibliography note prints in editions for educators: a marker there is
+    an error; the editor_note field is only listed."""
+    page = (EDITION_FIXTURES / "ver-good.md").read_text(encoding="utf-8")
+    root = _project(tmp_path, {"curriculum/junior-secondary/a.md": page})
+    bib = root / "source" / "_data" / "bibliography.yml"
+    text = bib.read_text(encoding="utf-8").replace(
+        "    note: 中文版名为《国际性教育技术指导纲要(修订版)》;",
+        "    editor_note: 中文版译者待核实。\n    note: 出版日期待核实；中文版名为《国际性教育技术指导纲要(修订版)》;")
+    bib.write_text(text, encoding="utf-8")
+    from tools.model.data import _load_data
+    _load_data.cache_clear()
+    result = check_files(["curriculum/junior-secondary/a.md"], root)
+    errors = [p for p in result.problems if p.code == "VER001"]
+    assert [(p.path, "教师用书" in p.message) for p in errors] == [("source/_data/bibliography.yml", True)]
+    assert any(p.path == "source/_data/bibliography.yml" and "译者" in p.message for p in result.notes)
+
+
+def test_cli_lists_editors_notes_on_request():
+    good = "tests/fixtures/check/res-good.md"
+    plain = run_cli(good)
+    assert "VER002" not in plain.stdout and "编辑备注" in plain.stderr
+    listed = run_cli("--notes", good)
+    assert "VER002 info:" in listed.stdout and listed.returncode == 0
+    data = json.loads(run_cli("--format", "json", good).stdout)
+    assert data["notes"] and all(n["severity"] == "info" for n in data["notes"])

@@ -1,5 +1,5 @@
 """One module per rule; importing this package registers them all."""
 from . import (  # noqa: F401
     accessibility, audience, casestudy, comparisons, currency, duplicates, facts, frontmatter, helplines,
-    privacy, residue, safeguarding, safety, screenshots, structure, terms, typography,
+    privacy, residue, safeguarding, safety, screenshots, structure, terms, typography, verification,
 )

@@ -15,20 +15,27 @@ from conftest import ROOT
 from tools.check import check_files, default_files
 
 FIXTURES = ROOT / "tests" / "fixtures" / "check"
-EXPECT = re.compile(r"^[%#]\s*expect:\s*((?:[A-Z][A-Z0-9]*\d[\s,]*)+)$")
+EXPECT = re.compile(r"^[%#]\s*expect(?:\s*\+(\d+))?:\s*((?:[A-Z][A-Z0-9]*\d[\s,]*)+)$")
 RAW_SOURCE = ROOT.parent / "shared" / "sources" / "000_3bc8f167d1a0a5f9.txt"
 
 
 def expected(path: Path) -> set[tuple[int, str]]:
+    """Lines and codes a bad fixture expects: ``% expect: CODE`` names the next
+    line with text; ``% expect +N: CODE`` the line N lines of text further on
+    (for a table row, where a comment line would end the table)."""
     lines = path.read_text(encoding="utf-8").split("\n")
     out = set()
     for i, line in enumerate(lines):
         m = EXPECT.match(line)
         if m:
-            j = i + 1
-            while not lines[j].strip():
-                j += 1
-            out.update((j + 1, code) for code in re.split(r"[\s,]+", m.group(1).strip()))
+            j, skip = i + 1, int(m.group(1) or 0)
+            while True:
+                while not lines[j].strip() or EXPECT.match(lines[j]):
+                    j += 1
+                if not skip:
+                    break
+                skip, j = skip - 1, j + 1
+            out.update((j + 1, code) for code in re.split(r"[\s,]+", m.group(2).strip()))
     return out
 
 
@@ -193,3 +200,99 @@ def test_facts_registry_entries_need_source_and_review(tmp_path):
     assert ("source/_data/facts.yml", 2, "FACT010", "error") in got
     assert ("source/_data/facts.yml", 3, "FACT011", "warning") in got
     assert not any(line == 5 for _, line, _, _ in got if _ == "source/_data/facts.yml")
+
+
+
+def _project(tmp_path, pages: dict[str, str]):
+    """A copy of the data files with the given pages (path -> text)."""
+    import shutil
+    shutil.copytree(ROOT / "source" / "_data", tmp_path / "source" / "_data")
+    for rel, text in pages.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_help_lines_data_names_registered_facts(tmp_path):
+    root = _project(tmp_path, {"curriculum/junior-secondary/a.md":
+                               (FIXTURES / "help-good.md").read_text(encoding="utf-8")})
+    hl = root / "source" / "_data" / "helplines.yml"
+    hl.write_text(hl.read_text(encoding="utf-8").replace("fact: helpline_youth", "fact: helpline_nowhere"),
+                  encoding="utf-8")
+    from tools.model.data import _load_data
+    _load_data.cache_clear()
+    result = check_files(["curriculum/junior-secondary/a.md"], root)
+    assert [(p.path, p.code) for p in result.problems if p.code == "HELP010"] == \
+        [("source/_data/helplines.yml", "HELP010")]
+
+
+def test_comparison_figures_come_from_one_source(tmp_path):
+    """CMP001 also fails a row whose typical and correct-use figures come
+    from two different sources."""
+    root = _project(tmp_path, {"curriculum/junior-secondary/a.md":
+                               (FIXTURES / "cmp-good.md").read_text(encoding="utf-8")})
+    facts = root / "source" / "_data" / "facts.yml"
+    text = facts.read_text(encoding="utf-8")
+    start = text.index("- id: who_condom_perfect_first_year_pregnancy")
+    end = text.index("- id:", start + 5) if "- id:" in text[start + 5:] else len(text)
+    block = text[start:end].replace("source: who-fp-handbook-2022", "source: who-condoms-2024")
+    facts.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    from tools.model.data import _load_data
+    _load_data.cache_clear()
+    result = check_files(["curriculum/junior-secondary/a.md"], root)
+    assert [p.code for p in result.problems if p.code == "CMP001"] == ["CMP001"]
+
+
+EDITION_FIXTURES = FIXTURES / "editions"
+
+
+def test_editors_notes_never_print_in_an_edition(tmp_path):
+    """VER001 knows what each edition keeps: a marker in a lesson's text,
+    in the teacher's plan, in a teacher box or in a passage for students is
+    an error naming the edition; in a passage for an audience that never gets
+    the page, an editor-note box or a comment it is only listed (VER002)."""
+    bad = EDITION_FIXTURES / "ver-bad.md"
+    good = EDITION_FIXTURES / "ver-good.md"
+    root = _project(tmp_path, {"curriculum/junior-secondary/ver-bad.md": bad.read_text(encoding="utf-8"),
+                               "curriculum/junior-secondary/ver-good.md": good.read_text(encoding="utf-8")})
+    result = check_files(["curriculum/junior-secondary/ver-bad.md", "curriculum/junior-secondary/ver-good.md"], root)
+    got = {(p.line, p.code) for p in result.problems if p.path.endswith("ver-bad.md") and p.code.startswith("VER")}
+    assert got == expected(bad), sorted(got)
+    messages = {p.line: p.message for p in result.problems if p.path.endswith("ver-bad.md") and p.code == "VER001"}
+    text, plan, teacher_box, for_students = (messages[line] for line in sorted(messages))
+    assert "初中" in text and "教师用书" in text  # plain text: every edition that holds the page
+    assert "教师用书" in plan and "初中" not in plan  # the teacher's plan: educators only
+    assert "教师用书" in teacher_box and "初中" not in teacher_box
+    assert "初中" in for_students and "教师用书" not in for_students  # for-audience junior-secondary
+    assert not [p for p in result.problems if p.path.endswith("ver-good.md") and p.code.startswith("VER")]
+    notes = [(p.path.rsplit("/", 1)[-1], p.code) for p in result.notes]
+    assert notes.count(("ver-good.md", "VER002")) == 2  # the editor-note box and the comment
+    assert all(p.severity == "info" for p in result.notes)
+
+
+def test_editors_notes_in_the_data_files(tmp_path):
+    """A bibliography note prints in editions for educators: a marker there is
+    an error; the editor_note field is only listed."""
+    page = (EDITION_FIXTURES / "ver-good.md").read_text(encoding="utf-8")
+    root = _project(tmp_path, {"curriculum/junior-secondary/a.md": page})
+    bib = root / "source" / "_data" / "bibliography.yml"
+    text = bib.read_text(encoding="utf-8").replace(
+        "    note: 中文版名为《国际性教育技术指导纲要(修订版)》;",
+        "    editor_note: 中文版译者待核实。\n    note: 出版日期待核实；中文版名为《国际性教育技术指导纲要(修订版)》;")
+    bib.write_text(text, encoding="utf-8")
+    from tools.model.data import _load_data
+    _load_data.cache_clear()
+    result = check_files(["curriculum/junior-secondary/a.md"], root)
+    errors = [p for p in result.problems if p.code == "VER001"]
+    assert [(p.path, "教师用书" in p.message) for p in errors] == [("source/_data/bibliography.yml", True)]
+    assert any(p.path == "source/_data/bibliography.yml" and "译者" in p.message for p in result.notes)
+
+
+def test_cli_lists_editors_notes_on_request():
+    good = "tests/fixtures/check/res-good.md"
+    plain = run_cli(good)
+    assert "VER002" not in plain.stdout and "编辑备注" in plain.stderr
+    listed = run_cli("--notes", good)
+    assert "VER002 info:" in listed.stdout and listed.returncode == 0
+    data = json.loads(run_cli("--format", "json", good).stdout)
+    assert data["notes"] and all(n["severity"] == "info" for n in data["notes"])

@@ -30,7 +30,8 @@ FILLED = {
     "summary: TODO 用一两句话说明这个案例。": "summary: 一个街道为青少年开设健康咨询的做法。",
     "region: TODO 地区": "region: 北京市某街道",
     "TODO 当时面临什么问题。": "街道里的青少年不知道去哪里咨询青春期健康问题。",
-    "TODO 具体做了什么。": "社区卫生服务中心每周开放一次青少年咨询，由经过培训的医生接待。",
+    "TODO 具体做了什么。每段写明出自原始材料的哪里，例如“（第一篇 一（一））”；编写组自己的分析以“**编写组的分析。**”开头。":
+        "社区卫生服务中心每周开放一次青少年咨询，由经过培训的医生接待（第一篇 一（一））。",
     "TODO 每个数字来自原始材料的哪一篇、哪一节；原文没有年份的写明“原文未注明年份”。":
         "本案例没有使用数字。",
     "TODO 今天的地区可以借鉴什么，哪些做法属于过去的政策。": "固定时间、专人接待的做法可以借鉴。",
@@ -48,7 +49,7 @@ def test_new_case_study_to_green_check(kb):
     text = page.read_text(encoding="utf-8")
     for old, new in FILLED.items():
         text = text.replace(old, new)
-    text = re.sub(r"TODO 取得了什么结果.*", "来咨询的青少年逐渐增多，家长也更放心。", text)
+    text = re.sub(r"TODO 取得了什么结果.*", "来咨询的青少年逐渐增多，家长也更放心（第一篇 一（一））。", text)
     text = re.sub(r"\s*# TODO.*", "", text)
     page.write_text(text, encoding="utf-8")
     check = run("tools.check", "--root", str(kb), str(page))

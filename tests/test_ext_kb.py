@@ -70,6 +70,33 @@ def test_educator_edition_keeps_teacher_material(app):
 
 
 @pytest.mark.sphinx("html", testroot="kb", freshenv=True)
+def test_help_box_prints_the_national_numbers_from_the_data(app):
+    """The help lines come from helplines.yml and the facts registry, in
+    order, after what the author wrote, with one write-in line for the school."""
+    app.build()
+    box = html(app, "curriculum/a-first").select_one(".kb-help-box")
+    lines = [li.get_text(" ", strip=True) for li in box.select(".kb-helplines li")]
+    assert lines[0].startswith("110") and "报警电话" in lines[0]
+    assert lines[1].startswith("12356") and "心理援助热线" in lines[1]
+    assert lines[2].startswith("本地求助热线") and "\uff3f" in lines[2] and "由学校填写" in lines[2]
+    assert box.get_text().index("HELP-MARKER") < box.get_text().index("110")
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True)
+def test_editor_notes_are_never_printed(app):
+    app.build()
+    assert warnings(app) == ""
+    page = html(app, "curriculum/a-first")
+    assert "EDITOR-NOTE-MARKER" not in str(page)  # not in the text, not in an HTML comment
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides={"kb_edition_audience": "educators"})
+def test_editor_notes_are_not_printed_for_educators_either(app):
+    app.build()
+    assert "EDITOR-NOTE-MARKER" not in str(html(app, "curriculum/a-first"))
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True)
 def test_policy_status_box(app):
     app.build()
     box = html(app, "policies/pfpl").select_one(".kb-policy-status")

@@ -4,7 +4,8 @@ Reads each page once through :mod:`tools.model`, runs every rule in
 :mod:`tools.check.rules` (one module per rule), applies inline silences
 (``% kb-ignore CODE: reason`` before a line, or ``% kb-ignore-start CODE:
 reason`` … ``% kb-ignore-end`` around a block) and returns the problems
-sorted by file and line.
+sorted by file and line. Info-level findings (the editors' list of notes
+still to verify) are kept apart in ``Result.notes`` and never fail a check.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.model import ERROR, WARNING, Problem, iter_content_files, load_data, read_page_cached
+from tools.model import ERROR, INFO, WARNING, Problem, iter_content_files, load_data, read_page_cached
 from tools.model.pages import MAX_PAGE_BYTES
 
 from . import rules  # noqa: F401  (registers the rules)
@@ -29,6 +30,7 @@ SILENCE = re.compile(r"^%\s*kb-ignore(?P<block>-start|-end)?\s*(?P<codes>[A-Z]+\
 class Result:
     problems: list[Problem] = field(default_factory=list)
     silenced: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # info: the editors' notes, never a failure
     files: int = 0
 
     @property
@@ -135,7 +137,9 @@ def check_files(rels: list[str], root: str | Path = ".", use_cache: bool = True)
         cache.save()
     for p in sorted(set(raw)):
         codes = silences.get(p.path, {}).get(p.line, set())
-        if any(p.code.startswith(c) for c in codes):
+        if p.severity == INFO:
+            result.notes.append(p)
+        elif any(p.code.startswith(c) for c in codes):
             result.silenced.append(p)
         else:
             result.problems.append(p)
@@ -146,4 +150,4 @@ def default_files(root: str | Path = ".") -> list[str]:
     return [p.as_posix() for p in iter_content_files(root)]
 
 
-__all__ = ["check_files", "default_files", "Result", "ERROR", "WARNING"]
+__all__ = ["check_files", "default_files", "Result", "ERROR", "INFO", "WARNING"]

@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="输出格式；在 GitHub Actions 中默认为 github")
     parser.add_argument("--root", default=".", help="知识库根目录（默认：当前目录）")
     parser.add_argument("--fix", action="store_true", help="自动修正可以安全修正的问题（中文排版）")
+    parser.add_argument("--notes", action="store_true",
+                        help="同时列出编辑备注（待核实、未核对等，只在源文件中，任何版本都不印出）")
     args = parser.parse_args(argv)
 
     root = Path(args.root)
@@ -38,12 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     result = check_files(rels, root)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if fmt == "json":
-        print(report.format_json(result.problems, result.silenced))
+        print(report.format_json(result.problems, result.silenced, result.notes))
     else:
-        text = report.format_github(result.problems) if fmt == "github" else report.format_text(result.problems)
+        shown = sorted(result.problems + result.notes) if args.notes else result.problems
+        text = report.format_github(shown) if fmt == "github" else report.format_text(shown)
         if text:
             print(text)
-        print(report.summary(result.problems, result.silenced, result.files), file=sys.stderr)
+        print(report.summary(result.problems, result.silenced, result.files, result.notes), file=sys.stderr)
     return 1 if result.errors else 0
 
 

@@ -7,9 +7,16 @@ named audiences (``for-audience``) are filtered per edition: when
 ``kb_edition_audience`` names a learner audience, they are removed from the
 doctree before anything is written.
 
+A ``help-box`` prints, after what its author wrote, the national help lines
+of ``source/_data/helplines.yml`` (numbers from the facts registry, read
+through :mod:`tools.model`) and one write-in line for the school's own
+service, so every box gives the same numbers and a number is corrected in
+one place. An ``editor-note`` (what is still to verify, an editor's remark)
+is never printed: every build drops it, and the checker lists it.
+
 Directives: ``activity`` (``:minutes:`` required), ``handout``,
 ``teacher-note``, ``answer-key``, ``parent-note``, ``help-box``,
-``history-note``, ``for-audience``.
+``history-note``, ``for-audience``, ``editor-note``.
 """
 from __future__ import annotations
 
@@ -57,6 +64,70 @@ class BoxDirective(SphinxDirective):
     def run(self):
         title, roles = BOXES[self.name]
         return _box(self, self.name, title, roles)
+
+
+HELPLINES_TITLE = "求助电话"
+
+
+def _blank(width: int = 8) -> nodes.inline:
+    return nodes.inline("", "\uff3f" * width, classes=["kb-blank"])
+
+
+def helpline_nodes(data) -> nodes.container | None:
+    """The national help lines and the school's local line, as docutils nodes
+    (so every builder prints them). ``None`` when no help lines are defined."""
+    if data is None or (not data.helplines and data.local_helpline is None):
+        return None
+    box = nodes.container(classes=["kb-helplines"])
+    heading = nodes.paragraph(classes=["kb-helplines-title"])
+    heading += nodes.strong(HELPLINES_TITLE, HELPLINES_TITLE)
+    box += heading
+    items = nodes.bullet_list(classes=["kb-helplines-list"])
+    for line, fact in data.helpline_numbers():
+        if fact is None:
+            continue  # reported by the checker (HELP010) and at build start
+        number = fact.display()
+        para = nodes.paragraph()
+        para += nodes.strong(number, number, classes=["kb-helpline-number"])
+        text = f" {line.name}：{line.when}"
+        para += nodes.Text(text)
+        items += nodes.list_item("", para)
+    local = data.local_helpline
+    if local is not None:
+        para = nodes.paragraph(classes=["kb-helpline-local"])
+        para += nodes.Text(f"{local.name}：")
+        para += _blank()
+        if local.note:
+            para += nodes.Text(f"（{local.note}）")
+        items += nodes.list_item("", para)
+    box += items
+    return box
+
+
+class HelpBoxDirective(SphinxDirective):
+    """Where to get help: the author's text, then the help lines from the data."""
+
+    has_content = True
+
+    def run(self):
+        title, roles = BOXES[self.name]
+        result = _box(self, self.name, title, roles)
+        lines = helpline_nodes(getattr(self.env.app, "kb_data", None))
+        if lines is not None:
+            result[0] += lines
+        return result
+
+
+class EditorNoteDirective(SphinxDirective):
+    """An editor's note kept beside the text it concerns and never printed:
+    what is still to verify (待核实), where a figure was checked. The checker
+    lists every one (``python -m tools.check --notes``)."""
+
+    has_content = True
+    optional_arguments = 0
+
+    def run(self):
+        return []
 
 
 class ActivityDirective(SphinxDirective):
@@ -170,7 +241,8 @@ def setup(app: Sphinx) -> dict:
     app.add_node(kb_box, **{fmt: (visit_kb_box, depart_kb_box)
                             for fmt in ("html", "latex", "text", "man", "texinfo")})
     for name in BOXES:
-        app.add_directive(name, BoxDirective)
+        app.add_directive(name, HelpBoxDirective if name == "help-box" else BoxDirective)
+    app.add_directive("editor-note", EditorNoteDirective)
     app.add_directive("activity", ActivityDirective)
     app.add_directive("handout", HandoutDirective)
     app.add_directive("for-audience", ForAudienceDirective)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from tools.model import check_unique_ids, load_corpus, load_data, unsafe_paths
+from tools.model import ERROR, Problem, check_unique_ids, load_corpus, load_data, unsafe_paths
 
 from ._util import warn_problem
 
@@ -65,6 +65,11 @@ def _read_front_matter(app: Sphinx, env, docnames) -> None:
     by_path = {p.path: d for d, p in pages.items()}
     for problem in check_unique_ids(pages.values()):
         warn_problem(app, problem, by_path.get(problem.path))
+    for line, fact in app.kb_data.helpline_numbers():
+        if fact is None:
+            warn_problem(app, Problem("source/_data/helplines.yml", line.line, 1, "HELP010", ERROR,
+                                      f"求助电话 {line.name} 用的数字编号 {line.fact} 不在数字登记表中，求助方框里不会印出这个号码。",
+                                      "在 source/_data/facts.yml 登记这个号码（含出处和复核日期），或改正编号。"))
 
 
 def setup(app: Sphinx) -> dict:

@@ -4,15 +4,15 @@ The ground floor of the project. ``tools.extensions`` (Sphinx),
 ``tools.check`` (the checker) and ``tools.publish`` (editions) all read pages
 and data through this package.
 """
-from .data import Audience, Fact, KBData, Term, load_data
+from .data import Audience, Fact, Helpline, KBData, LocalHelpline, Term, load_data
 from .pages import (COLLECTIONS, Page, check_unique_ids, iter_content_files, load_corpus, read_page,
                     read_page_cached, unsafe_paths)
-from .problems import ERROR, WARNING, Problem
+from .problems import ERROR, INFO, WARNING, Problem
 
 __all__ = [
-    "Audience", "Fact", "KBData", "Term", "load_data", "COLLECTIONS", "Page",
+    "Audience", "Fact", "Helpline", "KBData", "LocalHelpline", "Term", "load_data", "COLLECTIONS", "Page",
     "check_unique_ids", "iter_content_files", "load_corpus", "read_page", "read_page_cached", "unsafe_paths",
-    "ERROR", "WARNING", "Problem",
+    "ERROR", "INFO", "WARNING", "Problem",
 ]
 
 from .editions import Edition, edition_contents, edition_pages, load_editions  # noqa: E402

@@ -66,6 +66,26 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Helpline:
+    """One national help line of ``helplines.yml``: the number is the value of
+    the fact ``fact`` in the facts registry (with its source and review date),
+    so a number is corrected in one place."""
+
+    fact: str
+    name: str
+    when: str
+    line: int
+
+
+@dataclass(frozen=True)
+class LocalHelpline:
+    """The one line of a help box each school fills in for its own service."""
+
+    name: str
+    note: str
+
+
+@dataclass(frozen=True)
 class Term:
     term: str
     definition: str
@@ -86,12 +106,19 @@ class KBData:
     facts: dict[str, Fact] = field(default_factory=dict)
     terms: dict[str, Term] = field(default_factory=dict)
     case_topics: dict[str, dict] = field(default_factory=dict)
+    helplines: list[Helpline] = field(default_factory=list)
+    local_helpline: LocalHelpline | None = None
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
     #: what is wrong in the data files themselves (unreadable YAML, entries
     #: that do not fit the schema, markup in a label); bad entries are left out
     problems: list[Problem] = field(default_factory=list)
     allowed_names: frozenset[str] = frozenset()  # privacy.yml: words that are not personal names
     editions_data: dict = field(default_factory=dict)  # editions.yml, read by tools.model.editions
+
+    def helpline_numbers(self) -> list[tuple[Helpline, Fact | None]]:
+        """The national help lines in print order, each with the fact holding
+        its number (``None`` when ``helplines.yml`` names an unknown fact)."""
+        return [(h, self.facts.get(h.fact)) for h in self.helplines]
 
     def data_path(self, name: str) -> Path:
         return self.root / DATA_DIR / name
@@ -231,4 +258,13 @@ def _load_data(root: Path) -> KBData:
     kb.allowed_names = frozenset(str(x) for x in (doc.data or {}).get("allowed_names", []) or ())
 
     kb.editions_data = _read(root, kb, "editions.yml").data or {}
+
+    doc = _read(root, kb, "helplines.yml")
+    data = doc.data or {}
+    for i, h in enumerate(data.get("helplines", []) or []):
+        kb.helplines.append(Helpline(fact=str(h.get("fact", "")), name=h.get("name", "") or "",
+                                     when=h.get("when", "") or "", line=doc.line_of(("helplines", i))))
+    local = data.get("local")
+    if local:
+        kb.local_helpline = LocalHelpline(name=local.get("name", "") or "", note=local.get("note", "") or "")
     return kb

@@ -72,6 +72,8 @@ tr, li { break-inside: avoid; }
 .kb-box { border: 0.6pt solid #777; border-left: 2.5pt solid #555; padding: 2mm 3mm; margin: 3mm 0; }
 .kb-teacher-note, .kb-answer-key { border-left-color: #a05a00; background: #fff6ea; }
 .kb-help-box { border-left-color: #1b6b34; background: #eef7f0; }
+.kb-helplines { border-top: 0.5pt solid #1b6b34; margin-top: 2mm; padding-top: 1mm; break-inside: avoid; }
+.kb-helpline-number { font-size: 1.1em; }
 .kb-handout { border-style: dashed; border-width: 0.8pt; border-left-width: 0.8pt; }
 .kb-blank { letter-spacing: 0; }
 .kb-handout td { height: 9mm; }

@@ -39,7 +39,8 @@ def check(doc):
         return []
     out = []
     for block in doc.blocks:
-        if block.kind not in ("inline", "heading") or "history-note" in block.containers or _links_policy(block):
+        if block.kind not in ("inline", "heading") or _links_policy(block) \
+                or {"history-note", "editor-note"} & set(block.containers):
             continue
         reported = set()
         for line, text in inline_texts(block):

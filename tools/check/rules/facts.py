@@ -3,7 +3,8 @@
 In case studies and policy pages, a count, percentage, amount or duration
 written as digits is an error: register it in ``source/_data/facts.yml`` and
 write ``{{ fact_id }}``. Dates (years, months, days), document and article
-numbers are not figures. A literal equal to a registered value names the
+numbers are not figures, nor is an ``editor-note`` (never printed; it may
+record a figure as checked). A literal equal to a registered value names the
 fact to use. The registry itself: an entry without a source is an error, one
 past its review-by date a warning, an unknown fact id in a page an error.
 """
@@ -106,6 +107,8 @@ def check(doc):
     if doc.meta.get("type") not in APPLIES_TO:
         return out
     for line, text, containers in doc.text_lines():
+        if "editor-note" in containers:
+            continue  # never printed: the editors' record of where a figure was checked
         seen: dict[str, int] = {}
         for m in NUMBER.finditer(text):
             if not _is_figure(text, m):

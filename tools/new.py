@@ -10,38 +10,62 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import sys
 from pathlib import Path
 
 from tools.model import load_corpus, load_data
+from tools.model.markup import markup_in
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "source" / "_templates" / "pages"
 FOLDERS = {"case-study": "case-studies", "policy": "policies"}
-BAND_FOLDERS = {"9-12": ("upper-primary", "upper-primary"), "12-15": ("junior-secondary", "junior-secondary"),
-                "15-18": ("senior-secondary", "senior-secondary"), "18+": ("university", "university")}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TITLE_MAX = 60
 
 
 class Refused(Exception):
     pass
 
 
+def band_audiences(data) -> dict[str, str]:
+    """age band -> the learner audience (and curriculum folder) that takes it,
+    from audiences.yml."""
+    return {a.age_band: a.id for a in data.audiences.values() if a.role == "learner" and a.age_band}
+
+
 def target_path(root: Path, type_: str, page_id: str, age_band: str | None) -> Path:
     if type_ == "lesson":
-        folder = f"curriculum/{BAND_FOLDERS[age_band][0]}"
+        folder = f"curriculum/{band_audiences(load_data(root))[age_band]}"
     else:
         folder = FOLDERS[type_]
     return root / folder / f"{page_id}.md"
 
 
-def render(type_: str, page_id: str, title: str, age_band: str | None, today: str) -> str:
+def check_title(title: str) -> str:
+    """A title as a writer typed it, or Refused saying why not."""
+    title = (title or "").strip()
+    if len(title) < 2:
+        raise Refused("请给出页面标题（至少两个字）。")
+    if len(title) > TITLE_MAX:
+        raise Refused(f"标题太长（{len(title)} 个字，最多 {TITLE_MAX} 个字）。")
+    if any(ch in title for ch in "\r\n\t") or markup_in(title):
+        raise Refused("标题只能是一行纯文字，不能有换行或尖括号 < > 这样的网页代码。")
+    return title
+
+
+def render(type_: str, page_id: str, title: str, age_band: str | None, today: str,
+           audience: str | None = None) -> str:
+    """The page from its template. Every value is written as a quoted YAML
+    string (JSON's quoting is valid YAML), so a title with ``:``, ``[``, ``#``
+    or quotes stays exactly the title."""
     text = (TEMPLATES / f"{type_}.md").read_text(encoding="utf-8")
-    values = {"{id}": page_id, "{title}": title, "{today}": today}
+    quoted = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+    values = {"{id}": page_id, "{title}": quoted(title), "{today}": today}
     if type_ == "lesson":
-        values["{age_band}"] = age_band
-        values["{audience}"] = BAND_FOLDERS[age_band][1]
+        values["\"{age_band}\""] = quoted(age_band)
+        values["{audience}"] = audience
     for key, value in values.items():
         text = text.replace(key, value)
     return text
@@ -53,11 +77,11 @@ def create(root: Path, type_: str, page_id: str, title: str, age_band: str | Non
         raise Refused(f"不认识的页面类型 {type_!r}:请用 lesson、case-study 或 policy。")
     if not ID_RE.match(page_id or ""):
         raise Refused(f"页面编号 {page_id!r} 不合规定：只能用小写英文字母、数字和连字符，例如 cs-youth-clinic。")
-    if not title or len(title) < 2:
-        raise Refused("请给出页面标题（至少两个字）。")
-    if type_ == "lesson" and age_band not in BAND_FOLDERS:
-        raise Refused("课程需要年龄段：9-12、12-15、15-18 或 18+。")
+    title = check_title(title)
     data = load_data(root)
+    bands = band_audiences(data)
+    if type_ == "lesson" and age_band not in bands:
+        raise Refused(f"课程需要年龄段：{'、'.join(bands)}。")
     taken = {p.meta.get("id"): p.path for p in load_corpus(root, data).values() if p.meta.get("id")}
     if page_id in taken:
         raise Refused(f"页面编号 {page_id} 已经被 {taken[page_id]} 使用了，请换一个。")
@@ -65,15 +89,16 @@ def create(root: Path, type_: str, page_id: str, title: str, age_band: str | Non
     if path.exists():
         raise Refused(f"文件 {path.relative_to(root)} 已经存在。")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(type_, page_id, title, age_band, today or dt.date.today().isoformat()),
-                    encoding="utf-8")
+    path.write_text(render(type_, page_id, title, age_band, today or dt.date.today().isoformat(),
+                           bands.get(age_band)), encoding="utf-8")
     return path
 
 
 def _ask(prompt: str) -> str:
-    if not sys.stdin.isatty():
+    try:
+        return input(prompt).strip()
+    except EOFError:
         return ""
-    return input(prompt).strip()
 
 
 def main(argv=None) -> int:
@@ -81,15 +106,22 @@ def main(argv=None) -> int:
     ap.add_argument("--type", required=True, choices=["lesson", "case-study", "policy"], help="页面类型")
     ap.add_argument("--id", help="页面编号：小写英文字母、数字和连字符")
     ap.add_argument("--title", help="页面标题（中文）")
-    ap.add_argument("--age-band", choices=sorted(BAND_FOLDERS), help="课程的年龄段（只用于 lesson）")
+    ap.add_argument("--age-band", help="课程的年龄段（只用于 lesson），例如 12-15")
     ap.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    root = Path(args.root)
+    missing = [f for f, v in (("ID", args.id), ("TITLE", args.title),
+                              ("AGE_BAND", args.age_band or args.type != "lesson")) if not v]
+    if missing and not sys.stdin.isatty():
+        example = f"make new TYPE={args.type} ID=cs-youth-clinic TITLE=街道青少年咨询" + \
+            (" AGE_BAND=12-15" if args.type == "lesson" else "")
+        print(f"没有新建页面：不在终端里运行时，请直接给出 {'、'.join(missing)}，例如：\n  {example}", file=sys.stderr)
+        return 2
     page_id = args.id or _ask("页面编号（例如 cs-youth-clinic）：")
     title = args.title or _ask("页面标题：")
     age_band = args.age_band
     if args.type == "lesson" and not age_band:
-        age_band = _ask("年龄段（9-12、12-15、15-18 或 18+）：")
-    root = Path(args.root)
+        age_band = _ask(f"年龄段（{'、'.join(band_audiences(load_data(root)))}）：")
     try:
         path = create(root, args.type, page_id, title, age_band)
     except Refused as exc:

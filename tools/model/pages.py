@@ -157,18 +157,26 @@ def read_page(path: str | Path, text: str | None = None, data: KBData | None = N
                      "每行写一个字段，例如 title: 青春期的变化。", line=first)
         return page
     page.meta = doc.data
-    _check_schema(page)
+    bad = _check_schema(page)
     _check_markup(page)
+    # every wing reads meta: it holds only fields that fit the schema (a
+    # field of the wrong shape is reported above, then left out, so no rule,
+    # directive or listing ever meets a dict where it expects a string)
+    page.meta = {k: v for k, v in page.meta.items() if k not in bad}
     if data is not None:
         check_references(page, data)
     return page
 
 
-def _check_schema(page: Page) -> None:
+def _check_schema(page: Page) -> set[str]:
+    """Report what does not fit the schema; return the top-level fields at fault."""
+    bad: set[str] = set()
     for err in sorted(_validator().iter_errors(page.meta), key=lambda e: list(e.absolute_path)):
         path = list(err.absolute_path)
         name = ".".join(str(p) for p in path) or "元数据"
         top = str(path[0]) if path else ""
+        if top and err.validator != "required":
+            bad.add(top)
         help_ = FIELD_HELP.get(top, "")
         v = err.validator
         if v == "required":
@@ -179,6 +187,7 @@ def _check_schema(page: Page) -> None:
         elif v == "additionalProperties":
             known = list(schema()["properties"])
             extras = [k for k in (err.instance or {}) if k not in known] if not path else []
+            bad.update(str(e) for e in extras)
             for extra in extras or [name]:
                 near = difflib.get_close_matches(str(extra), known, n=1)
                 hint = f"是不是 {near[0]}?" if near else "请删除它，或改成规定的字段名。"
@@ -197,6 +206,7 @@ def _check_schema(page: Page) -> None:
         else:
             page.problem("FM002", f"{name} 不符合要求({v}):{err.message}。",
                          help_ or "按字段说明改写。", *path)
+    return bad
 
 
 def _check_markup(page: Page) -> None:
@@ -213,7 +223,10 @@ def _check_markup(page: Page) -> None:
 def _unknown(page: Page, field_: str, values: Iterable, known: Iterable, what: str, where: str) -> None:
     known = list(known)
     for i, value in enumerate(values or ()):
-        if str(value) not in known:
+        if str(value).startswith("TODO"):
+            page.problem("FM003", f"{field_} 还没有填写（模板里的 TODO）。", f"换成真实的 id，可用的 id 见 {where}。",
+                         field_, i)
+        elif str(value) not in known:
             near = difflib.get_close_matches(str(value), [str(k) for k in known], n=1)
             hint = f"是不是 {near[0]}?" if near else f"可用的 id 见 {where}。"
             page.problem("FM003", f"{field_} 中的{what} {value!r} 不存在。", hint, field_, i)

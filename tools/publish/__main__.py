@@ -20,6 +20,8 @@ def main(argv=None) -> int:
     parser.add_argument("--format", action="append", choices=FORMATS, help="只构建这种格式（可重复）")
     parser.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数（默认：CPU 核数）")
     parser.add_argument("--list", action="store_true", help="只列出要构建的版本单元")
+    parser.add_argument("--list-audiences", action="store_true",
+                        help="以 JSON 列出各版本的读者（CI 据此生成构建矩阵）")
     parser.add_argument("--allow-warnings", action="store_true",
                         help="有内容警告时也输出（只用于预览草稿，不能用于发布）")
     parser.add_argument("--source", metavar="DIR",
@@ -29,6 +31,10 @@ def main(argv=None) -> int:
         os.environ["KB_SOURCE_DIR"] = str(Path(args.source).resolve())  # worker processes inherit it
     if args.allow_warnings:
         os.environ["KB_ALLOW_WARNINGS"] = "1"  # worker processes inherit it
+    if args.list_audiences:
+        import json
+        print(json.dumps(list(plan(args.audience, args.format)), ensure_ascii=False))
+        return 0
     if args.list:
         for aud, fmts in plan(args.audience, args.format).items():
             for fmt in fmts:

@@ -6,17 +6,17 @@ from __future__ import annotations
 import html as htmllib
 import os
 import re
-import subprocess
 import tempfile
 from pathlib import Path
 
 import lxml.html
-import pypandoc
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from .common import atomic_output
+from tools import limits
+
+from .common import CellError, atomic_output
 
 FONTS = {"body": ("Noto Serif CJK SC", "Times New Roman"), "heading": ("Noto Sans CJK SC", "Arial")}
 
@@ -31,8 +31,7 @@ def reference_docx(target: Path) -> Path:
     fd, name = tempfile.mkstemp(suffix=".docx", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
-    tmp.write_bytes(subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
-                                   capture_output=True, check=True).stdout)
+    tmp.write_bytes(limits.pandoc(["--print-default-data-file", "reference.docx"]))
     doc = Document(str(tmp))
     for style in doc.styles:
         if style.type != 1:  # paragraph styles only
@@ -59,10 +58,13 @@ def reference_docx(target: Path) -> Path:
 
 
 def _pandoc(html: str, out: Path, reference: Path, resource_path: Path, title: str) -> None:
-    pypandoc.convert_text(
-        html, "docx", format="html", outputfile=str(out),
-        extra_args=["--sandbox", f"--reference-doc={reference}", f"--resource-path={resource_path}",
-                    f"--metadata=title:{title}", "--metadata=lang:zh-CN", "--quiet"])
+    """HTML to Word, sandboxed and within the limits of tools.limits."""
+    try:
+        limits.pandoc(["-f", "html", "-t", "docx", "-o", str(out), "--sandbox", f"--reference-doc={reference}",
+                       f"--resource-path={resource_path}", f"--metadata=title:{title}", "--metadata=lang:zh-CN",
+                       "--quiet"], input=html.encode("utf-8"))
+    except limits.LimitExceeded as exc:
+        raise CellError(f"Word 版没有生成：{exc}") from None
 
 
 def _klass(name: str) -> str:

@@ -75,13 +75,11 @@ def agreeing_facts(doc, value: float, unit: str, sentence: str) -> list:
     a 24-hour window."""
     sources = set(doc.meta.get("sources") or ())
     words = _pairs(sentence)
-    out = []
-    for fact in doc.data.facts.values():
-        if _number(fact.value) != value or _unit_key(fact.unit) != _unit_key(unit):
-            continue
-        if fact.source in sources or len(_pairs(fact.label) & words) >= 2:
-            out.append(fact)
-    return out
+    same = [f for f in doc.data.facts.values()
+            if _number(f.value) == value and _unit_key(f.unit) == _unit_key(unit)]
+    worded = [f for f in same if len(_pairs(f.label) & words) >= 2]
+    # the label's words in the sentence say most; a source the page cites says less
+    return worded or [f for f in same if f.source in sources]
 
 
 HOW_TO_REGISTER = ("把它登记到 source/_data/facts.yml，例如："

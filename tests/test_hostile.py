@@ -438,3 +438,30 @@ def test_two_cells_of_one_edition_at_once(tmp_path):
     assert "等待它结束" in out_a + out_b
     assert (build / "pdf" / "upper-primary.pdf").is_file() and (build / "epub" / "upper-primary.epub").is_file()
     assert _staging(build) == []
+
+
+@pytest.mark.slow
+def test_hostile_pages_fail_an_edition_cleanly(tmp_path):
+    """The hostile pages inside a real edition (the staff book holds every
+    guide listed for staff): every format fails with the reason at file:line,
+    and no half-written edition is left behind."""
+    src = tmp_path / "src"
+    for folder in ("curriculum", "policies", "case-studies", "source"):
+        shutil.copytree(ROOT / folder, src / folder)
+    cases = ["deep-list.md", "unclosed-fence.md", "remote-image.md", "recursive-include.md", "script-title.md"]
+    for name in cases:
+        shutil.copyfile(HOSTILE / name, src / "case-studies" / name)
+    build = tmp_path / "build"
+    rc, out, seconds, peak = run_bounded([sys.executable, "-m", "tools.publish", "--source", str(src),
+                                          "--audience", "staff"], cwd=ROOT, env={"KB_BUILD_DIR": str(build)},
+                                         timeout=600)
+    assert rc == 1, out[-3000:]
+    for name, code in zip(cases, ("STR003", "STR004", "SAFE003", "SAFE004", "FM005")):
+        assert re.search(rf"case-studies/{re.escape(name)}:\d+: WARNING: .*[\u4e00-\u9fff].*\[kb\.{code}\]", out), \
+            (name, code, out[-3000:])
+    assert re.findall(r"^\[staff × (\S+)\] 失败", out, re.M), out
+    assert not re.findall(r"^\[staff × \S+\] 完成", out, re.M), out
+    for folder in ("web", "epub", "pdf", "docx", "zip"):
+        left = [p for p in (build / folder).glob("*")] if (build / folder).exists() else []
+        assert left == [], left  # neither a partial file nor a staging folder
+    assert seconds < 600 and peak < PEAK_MB

@@ -5,15 +5,13 @@ directory is the repository root; only the content collections are read.
 """
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
+from tools import buildinfo  # noqa: E402
 from tools.model.markdown import MYST_DISABLE_SYNTAX, MYST_EXTENSIONS  # noqa: E402
 
 # -- General ------------------------------------------------------------------
@@ -21,9 +19,8 @@ project = "青春健康知识库"
 author = "青春健康知识库编写组"
 language = "zh_CN"
 version = "0.1"
-release = os.environ.get("KB_RELEASE", "0.1.0")
-_year = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))).tm_year
-copyright = f"{_year}, {author}"
+release = buildinfo.release()
+copyright = f"{buildinfo.build_year()}, {author}"
 
 root_doc = "source/index"
 include_patterns = ["source/**", "curriculum/**", "policies/**", "case-studies/**"]
@@ -90,15 +87,6 @@ html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sid
 html_search_language = "zh"
 
 # -- Knowledge base -----------------------------------------------------------
-kb_edition = os.environ.get("KB_EDITION", "full")
-
-
-def _source_commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                              capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-kb_source_commit = os.environ.get("KB_SOURCE_COMMIT") or _source_commit()
+# kb_edition, kb_edition_audience and kb_source_commit are registered by the
+# extensions with their defaults (the full site; the commit from
+# tools.buildinfo); the publisher sets the edition per build.

@@ -329,3 +329,32 @@ def test_fact_suggestion_needs_the_same_unit_and_context(tmp_path):
     assert (17, "FACT002") not in by_line
     pilots = by_line[(19, "FACT002")]  # same number, unit and the label's words: the registered fact
     assert "{{ hd_reform_pilot_units }}" in pilots.fix
+
+
+def test_silence_matches_its_code_exactly(tmp_path):
+    """% kb-ignore SAFE001 does not silence SAFEG001, nor RES silence RES002:
+    a silence names the exact finding a writer looked at."""
+    page = ("---\nid: l\ntitle: 测试课\ntype: guide\naudiences: [staff]\nstatus: draft\nupdated: 2026-11-28\n"
+            "sources: []\n---\n\n% kb-ignore RES: 一个规则族不算\n某某街道。\n\n% kb-ignore RES002: 引用原文\n某某社区。\n")
+    root = _project(tmp_path, {"case-studies/l.md": page})
+    result = check_files(["case-studies/l.md"], root, use_cache=False)
+    assert [(p.line, p.code) for p in result.silenced] == [(15, "RES002")]
+    assert (12, "RES002") in {(p.line, p.code) for p in result.problems}
+
+
+def test_every_code_is_registered_in_the_model():
+    """A code reported anywhere (checker, build, model) is a member of
+    tools.model.codes.Code, with its summary."""
+    import ast
+    from tools.model.codes import Code
+    used = set()
+    for f in (ROOT / "tools").rglob("*.py"):
+        if f.name == "codes.py":
+            continue
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Code":
+                used.add(node.attr)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"[A-Z][A-Z0-9]{1,6}\d{3}", node.value):
+                raise AssertionError(f"{f.relative_to(ROOT)}: code {node.value} written as a string; use Code.{node.value}")
+    assert used and used <= set(Code.__members__)
+    assert all(c.summary for c in Code)

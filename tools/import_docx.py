@@ -24,8 +24,8 @@ import zlib
 from pathlib import Path
 
 from tools import limits
-from tools.check.rules.structure import REQUIRED
 from tools.model import load_corpus, load_data
+from tools.model.pages import REQUIRED_SECTIONS
 from tools.new import FOLDERS, ID_RE, TITLE_MAX, Refused, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +165,7 @@ def build_page(body: str, type_: str, page_id: str, title: str, today: str) -> t
     body = "\n".join(lines).strip() + "\n"
     notes = []
     headings = [m.group(1).strip() for m in re.finditer(r"^## +(.+)$", body, re.M)]
-    missing = [s for s in REQUIRED.get(type_, []) if s not in headings]
+    missing = [s for s in REQUIRED_SECTIONS.get(type_, ()) if s not in headings]
     if missing:
         notes.append("缺少必需的节：" + "、".join(missing) + "。已在文末添加待填写的节。")
         for sec in missing:

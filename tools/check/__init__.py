@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.model import ERROR, INFO, WARNING, Problem, iter_content_files, load_data, read_page_cached
+from tools.model.codes import Code
 from tools.model.pages import MAX_PAGE_BYTES
 
 from . import rules  # noqa: F401  (registers the rules)
@@ -46,26 +47,26 @@ def load_doc(root: Path, rel: str, data) -> tuple[Doc | None, list[Problem]]:
     """Read one file defensively; unreadable files become problems, not crashes."""
     path = root / rel
     if path.is_symlink():
-        return None, [_file_problem(rel, "FILE006", "这是一个符号链接，不是真实的文件。",
+        return None, [_file_problem(rel, Code.FILE006, "这是一个符号链接，不是真实的文件。",
                                     "删除这个链接，把需要的文件本身放进知识库。")]
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [_file_problem(rel, "FILE001", f"无法读取文件：{exc.strerror}。", "检查文件是否存在、是否有读取权限。")]
+        return None, [_file_problem(rel, Code.FILE001, f"无法读取文件：{exc.strerror}。", "检查文件是否存在、是否有读取权限。")]
     if len(raw) > MAX_BYTES:
-        return None, [_file_problem(rel, "FILE003", f"文件过大({len(raw) // 1024} KB)，超过 {MAX_BYTES // 1000} KB 的上限。",
+        return None, [_file_problem(rel, Code.FILE003, f"文件过大({len(raw) // 1024} KB)，超过 {MAX_BYTES // 1000} KB 的上限。",
                                     "一个页面只写一个主题；把内容拆成几个页面，图片和数据不要放进 .md 文件。")]
     if b"\x00" in raw[:8192]:
-        return None, [_file_problem(rel, "FILE002", "这不是文本文件（可能是 Word 或图片文件改了扩展名）。",
+        return None, [_file_problem(rel, Code.FILE002, "这不是文本文件（可能是 Word 或图片文件改了扩展名）。",
                                     "用 python -m tools.import_docx 转换 Word 文件，或另存为 UTF-8 文本。")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        return None, [Problem(rel, line, 1, "FILE002", ERROR, "文件不是 UTF-8 编码，可能是 GBK 等旧编码。",
+        return None, [Problem(rel, line, 1, Code.FILE002, ERROR, "文件不是 UTF-8 编码，可能是 GBK 等旧编码。",
                               "在编辑器中用“UTF-8”编码另存这个文件。")]
     if not text.strip():
-        return None, [_file_problem(rel, "FILE004", "文件是空的。", "删除这个文件，或用 make new 生成页面模板后再填写。")]
+        return None, [_file_problem(rel, Code.FILE004, "文件是空的。", "删除这个文件，或用 make new 生成页面模板后再填写。")]
     return Doc(read_page_cached(root, rel, text, data), data), []
 
 
@@ -85,7 +86,7 @@ def _silences(doc: Doc) -> tuple[dict[int, set[str]], list[Problem]]:
                     open_blocks.pop()
                 continue
             if not codes or not (m["reason"] or "").strip():
-                problems.append(Problem(doc.path, i, 1, "IGN001", ERROR, "豁免注释缺少规则编号或理由。",
+                problems.append(Problem(doc.path, i, 1, Code.IGN001, ERROR, "豁免注释缺少规则编号或理由。",
                                         "写成 % kb-ignore RES001: 理由（说明为什么这里可以例外）。"))
                 continue
             if m["block"] == "-start":
@@ -139,7 +140,7 @@ def check_files(rels: list[str], root: str | Path = ".", use_cache: bool = True)
         codes = silences.get(p.path, {}).get(p.line, set())
         if p.severity == INFO:
             result.notes.append(p)
-        elif any(p.code.startswith(c) for c in codes):
+        elif p.code in codes:  # exactly: a silence of SAFE001 does not silence SAFEG001
             result.silenced.append(p)
         else:
             result.problems.append(p)

@@ -11,6 +11,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
+from tools.model.codes import Code
+
 from ._util import PerPage, logger, page_meta
 
 BIB_DOC = "source/bibliography"
@@ -67,7 +69,7 @@ class CiteRole(SphinxRole):
         entry = self.env.app.kb_data.bibliography.get(key)
         if entry is None:
             logger.warning(f"引用的参考资料 {key!r} 不存在 — 先在 source/_data/bibliography.yml 中登记，或改用已有的 key",
-                           location=self.get_location(), type="kb", subtype="BIB001")
+                           location=self.get_location(), type="kb", subtype=Code.BIB001)
             return [nodes.inline(key, key)], []
         label = f"{entry.get('issuer', '').split(',')[0].split('、')[0]} {entry.get('year') or ''}".strip()
         return [nodes.inline("", "[", _xref(key, label), nodes.Text("]"), classes=["kb-cite"])], []

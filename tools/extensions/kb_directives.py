@@ -25,6 +25,8 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from tools.model.codes import Code
+
 from ._util import logger
 
 #: name -> (title, audience roles that see it; None = everyone)
@@ -142,7 +144,7 @@ class ActivityDirective(SphinxDirective):
         minutes = self.options.get("minutes")
         if minutes is None:
             logger.warning("活动缺少时长 — 在活动名称下一行写 :minutes: 10 这样的分钟数",
-                           location=self.get_location(), type="kb", subtype="ACT001")
+                           location=self.get_location(), type="kb", subtype=Code.ACT001)
             title = f"活动：{self.arguments[0]}"
         else:
             title = f"活动：{self.arguments[0]}（{minutes} 分钟）"
@@ -177,7 +179,7 @@ class ForAudienceDirective(SphinxDirective):
             aud = known.audiences.get(aid) if known else None
             if aud is None:
                 logger.warning(f"for-audience 中的读者 {aid!r} 不存在 — 可用的 id 见 source/_data/audiences.yml",
-                               location=self.get_location(), type="kb", subtype="FM003")
+                               location=self.get_location(), type="kb", subtype=Code.FM003)
             names.append(aud.name if aud else aid)
         return _box(self, "for-audience", "仅供" + "、".join(names), audiences=ids)
 

@@ -15,6 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.directives.other import TocTree
 
 from tools.model import edition_contents, edition_pages, load_corpus, load_editions
+from tools.model.codes import Code
 
 from ._util import logger
 
@@ -93,7 +94,7 @@ def _missing_reference(app: Sphinx, env, node, contnode):
         logger.warning(
             f"链接的页面 {target} 不在“{app.kb_edition.title}”版中，读者会看到一个死链接 — "
             "删去这个链接，或把它放进只给教师看的 teacher-note 中，或让目标页面也面向这类读者",
-            location=node, type="kb", subtype="AUD002")
+            location=node, type="kb", subtype=Code.AUD002)
         return nodes.inline("", contnode.astext())
     return None
 

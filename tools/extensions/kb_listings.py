@@ -29,6 +29,8 @@ from sphinx.application import Sphinx
 from sphinx.directives.other import TocTree
 from sphinx.util.docutils import SphinxDirective
 
+from tools.model.codes import Code
+
 from ._util import kb_pages, logger
 
 TYPE_NAMES = {"lesson": "课程", "policy": "政策解读", "case-study": "案例", "guide": "指南", "page": "页面"}
@@ -124,8 +126,13 @@ class _Ctx:
             if m.get("type") == "page" or docname not in self.docs:
                 continue
             out.append((docname, page))
-        out.sort(key=lambda dp: (dp[1].meta.get("age_band", ""), *_sort_key(dp[1])))
+        out.sort(key=lambda dp: (self.band_order(dp[1].meta.get("age_band")), *_sort_key(dp[1])))
         return out
+
+    def band_order(self, band) -> int:
+        """Position of an age band in school order (age_bands.yml ``order``), not as a string."""
+        entry = self.data.age_bands.get(str(band)) if band is not None else None
+        return entry.get("order", 99) if entry else 99
 
 
 def _para(*children) -> nodes.paragraph:
@@ -209,7 +216,10 @@ def render_pages(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
         for v in values if isinstance(values, list) else [values]:
             groups[v if v is not None else "—"].append((d, p))
     order = GROUP_ORDER.get(key)
-    keys = sorted(groups, key=lambda v: (order.index(v) if order and v in order else 99, str(v)))
+    if key == "age_band":
+        keys = sorted(groups, key=lambda v: (ctx.band_order(v), str(v)))
+    else:
+        keys = sorted(groups, key=lambda v: (order.index(v) if order and v in order else 99, str(v)))
     out = []
     for value in keys:
         rubric = nodes.rubric(text=f"{_group_label(ctx, key, value)}({len(groups[value])})")
@@ -356,7 +366,7 @@ def _insert_notices(app: Sphinx, doctree: nodes.document) -> None:
             else:
                 para += nodes.Text(m["superseded_by"])
                 logger.warning(f"superseded_by 指向的页面 {m['superseded_by']!r} 不存在 — 填写取代它的政策页面的 id",
-                               location=(docname, page.line_of("superseded_by")), type="kb", subtype="FM003")
+                               location=(docname, page.line_of("superseded_by")), type="kb", subtype=Code.FM003)
             items += nodes.list_item("", para)
         box += items
         boxes.append(box)

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from tools import buildinfo
+
 from tools.model import ERROR, Problem, check_unique_ids, load_corpus, load_data, unsafe_paths
+from tools.model.codes import Code
 
 from ._util import warn_problem
 
@@ -47,7 +50,7 @@ def _config_inited(app: Sphinx, config) -> None:
     unsafe = unsafe_paths(app.srcdir)
     for problem in unsafe:
         warn_problem(app, problem)
-    links = [u.path for u in unsafe if u.code == "FILE006"]
+    links = [u.path for u in unsafe if u.code == Code.FILE006]
     config.exclude_patterns = [*config.exclude_patterns, *links, *(f"{link}/**" for link in links)]
     subs = dict(config.myst_substitutions or {})
     for fact in data.facts.values():
@@ -67,7 +70,7 @@ def _read_front_matter(app: Sphinx, env, docnames) -> None:
         warn_problem(app, problem, by_path.get(problem.path))
     for line, fact in app.kb_data.helpline_numbers():
         if fact is None:
-            warn_problem(app, Problem("source/_data/helplines.yml", line.line, 1, "HELP010", ERROR,
+            warn_problem(app, Problem("source/_data/helplines.yml", line.line, 1, Code.HELP010, ERROR,
                                       f"求助电话 {line.name} 用的数字编号 {line.fact} 不在数字登记表中，求助方框里不会印出这个号码。",
                                       "在 source/_data/facts.yml 登记这个号码（含出处和复核日期），或改正编号。"))
 
@@ -75,7 +78,7 @@ def _read_front_matter(app: Sphinx, env, docnames) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("kb_edition", "full", "env", types=(str,))
     app.add_config_value("kb_edition_audience", None, "env", types=(str, type(None)))
-    app.add_config_value("kb_source_commit", "unknown", "html", types=(str,))
+    app.add_config_value("kb_source_commit", buildinfo.source_commit(), "html", types=(str,))
     app.add_config_value("kb_code_digest", "", "env", types=(str,))
     app.connect("config-inited", _config_inited, priority=400)
     app.connect("env-before-read-docs", _read_front_matter)

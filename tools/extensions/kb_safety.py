@@ -25,6 +25,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from tools.model.codes import Code
 from tools.model.markdown import SHAPE_PROBLEMS, shape_problems
 from tools.model.pages import MAX_PAGE_BYTES, split_front_matter
 
@@ -50,12 +51,12 @@ def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     text = source[0]
     if len(text.encode("utf-8")) > MAX_PAGE_BYTES:
         logger.warning(f"文件过大（超过 {MAX_PAGE_BYTES // 1000} KB），没有读取 — 一个页面只写一个主题；把内容拆成几个页面",
-                       location=(docname, 1), type="kb", subtype="FILE003")
+                       location=(docname, 1), type="kb", subtype=Code.FILE003)
         source[0] = f"---\ntitle: {json.dumps(docname)}\n---\n"
         return
     if "\x00" in text:
         logger.warning("文件里有空字节（不是纯文本），已去掉 — 在编辑器中用“UTF-8”编码另存这个文件",
-                       location=(docname, 1), type="kb", subtype="FILE002")
+                       location=(docname, 1), type="kb", subtype=Code.FILE002)
         text = text.replace("\x00", "")
     fm, first, body_start = split_front_matter(text)
     if fm is not None:
@@ -84,14 +85,14 @@ def _local_image(app: Sphinx, docname: str, uri: str) -> bool:
 def _check(app: Sphinx, doctree: nodes.document) -> None:
     for node in list(doctree.findall(nodes.raw)):
         logger.warning("内容中不允许出现原始 HTML 或 raw 指令 — 删除它，改用 Markdown 或知识库提供的指令",
-                       location=node, type="kb", subtype="SAFE001")
+                       location=node, type="kb", subtype=Code.SAFE001)
         node.parent.remove(node)
     for node in doctree.findall(nodes.reference):
         uri = node.get("refuri", "")
         scheme = urlsplit(uri).scheme.lower() if uri else ""
         if scheme not in ALLOWED_SCHEMES:
             logger.warning(f"链接使用了不安全的协议 {scheme}: — 只使用 https:// 链接或站内链接",
-                           location=node, type="kb", subtype="SAFE002")
+                           location=node, type="kb", subtype=Code.SAFE002)
             node["refuri"] = "#"
     for node in list(doctree.findall(nodes.image)):
         uri = node.get("uri", "")
@@ -99,7 +100,7 @@ def _check(app: Sphinx, doctree: nodes.document) -> None:
             continue
         logger.warning("图片必须是知识库里的文件，不能引用网址或知识库以外的文件（读者的浏览器会去访问那个网址）— "
                        "把图片下载下来、确认可以使用后放进页面所在的文件夹，再写 ![说明](文件名)",
-                       location=node, type="kb", subtype="SAFE003")
+                       location=node, type="kb", subtype=Code.SAFE003)
         alt = node.get("alt", "")
         inline = isinstance(node.parent, nodes.TextElement)
         node.replace_self(nodes.inline(alt, alt) if inline else nodes.paragraph(alt, alt))
@@ -129,9 +130,9 @@ class RefusedDirective(SphinxDirective):
         return []
 
 
-REFUSED = {"include": ("SAFE004", "它会把另一个文件插进页面"),
-           "literalinclude": ("SAFE004", "它会把另一个文件插进页面"),
-           "raw": ("SAFE001", "它会把网页代码原样放进页面")}
+REFUSED = {"include": (Code.SAFE004, "它会把另一个文件插进页面"),
+           "literalinclude": (Code.SAFE004, "它会把另一个文件插进页面"),
+           "raw": (Code.SAFE001, "它会把网页代码原样放进页面")}
 
 
 def setup(app: Sphinx) -> dict:

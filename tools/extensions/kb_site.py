@@ -9,8 +9,6 @@
 """
 from __future__ import annotations
 
-import os
-import time
 from html import escape
 from pathlib import Path
 
@@ -18,10 +16,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-
-def build_date() -> str:
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
-    return time.strftime("%Y-%m-%d", time.gmtime(epoch))
+from tools import buildinfo
+from tools.buildinfo import build_date
 
 
 def _builder_inited(app: Sphinx) -> None:
@@ -122,7 +118,7 @@ class DownloadsDirective(SphinxDirective):
 
     def run(self):
         import json
-        manifest = Path(self.env.app.srcdir) / "build" / "editions.json"
+        manifest = buildinfo.build_dir(self.env.app.srcdir) / "editions.json"
         self.env.note_dependency(str(manifest))
         rows = []
         if manifest.exists():
@@ -171,11 +167,12 @@ def _copy_downloads(app: Sphinx) -> None:
     import shutil
     if app.config.kb_edition_audience:
         return
-    manifest = Path(app.srcdir) / "build" / "editions.json"
+    out_root = buildinfo.build_dir(app.srcdir)
+    manifest = out_root / "editions.json"
     if not manifest.exists():
         return
     for cell in json.loads(manifest.read_text(encoding="utf-8")).get("editions", []):
-        src = Path(app.srcdir) / "build" / cell["path"]
+        src = out_root / cell["path"]
         if src.is_file():
             dest = Path(app.outdir) / "downloads" / cell["path"]
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ The ground floor of the project. ``tools.extensions`` (Sphinx),
 ``tools.check`` (the checker) and ``tools.publish`` (editions) all read pages
 and data through this package.
 """
+from .codes import Code
 from .data import Audience, Fact, Helpline, KBData, LocalHelpline, Term, load_data
 from .pages import (COLLECTIONS, Page, check_unique_ids, iter_content_files, load_corpus, read_page,
                     read_page_cached, unsafe_paths)
@@ -12,7 +13,7 @@ from .problems import ERROR, INFO, WARNING, Problem
 __all__ = [
     "Audience", "Fact", "Helpline", "KBData", "LocalHelpline", "Term", "load_data", "COLLECTIONS", "Page",
     "check_unique_ids", "iter_content_files", "load_corpus", "read_page", "read_page_cached", "unsafe_paths",
-    "ERROR", "INFO", "WARNING", "Problem",
+    "Code", "ERROR", "INFO", "WARNING", "Problem",
 ]
 
 from .editions import Edition, edition_contents, edition_pages, load_editions  # noqa: E402

@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema
 
 from . import yamlio
+from .codes import Code
 from .markup import markup_in, strings
 from .problems import ERROR, Problem
 
@@ -29,8 +30,6 @@ class Audience:
     description: str
     role: str  # learner | educator | adult
     age_band: str | None
-    formats: tuple[str, ...]
-    page_size: str
 
     @property
     def is_educator(self) -> bool:
@@ -120,8 +119,6 @@ class KBData:
         its number (``None`` when ``helplines.yml`` names an unknown fact)."""
         return [(h, self.facts.get(h.fact)) for h in self.helplines]
 
-    def data_path(self, name: str) -> Path:
-        return self.root / DATA_DIR / name
 
 
 @functools.lru_cache(maxsize=1)
@@ -159,18 +156,18 @@ def _read(root: Path, kb: KBData, name: str) -> yamlio.YamlDoc:
     try:
         doc = yamlio.load_file(path)
     except yamlio.YamlError as exc:
-        kb.problems.append(Problem(rel, exc.line, exc.col, "DATA001", ERROR, f"数据文件读不出来：{exc.message}",
+        kb.problems.append(Problem(rel, exc.line, exc.col, Code.DATA001, ERROR, f"数据文件读不出来：{exc.message}",
                                    exc.fix))
         return yamlio.YamlDoc({}, None)
     if not isinstance(doc.data, dict):
-        kb.problems.append(Problem(rel, 1, 1, "DATA002", ERROR, "数据文件应当是“字段： 列表”的形式。",
+        kb.problems.append(Problem(rel, 1, 1, Code.DATA002, ERROR, "数据文件应当是“字段： 列表”的形式。",
                                    "参照同一文件夹里其他数据文件的写法。"))
         return yamlio.YamlDoc({}, None)
     validator = _validator(name)
     bad_entries: set[tuple] = set()
     for err in validator.iter_errors(doc.data) if validator else ():
         epath = list(err.absolute_path)
-        kb.problems.append(Problem(rel, doc.line_of(epath), 1, "DATA002", ERROR, _schema_message(err) + "。",
+        kb.problems.append(Problem(rel, doc.line_of(epath), 1, Code.DATA002, ERROR, _schema_message(err) + "。",
                                    f"按 {rel} 开头的说明改写这一条；这一条在改好之前不会被使用。"))
         if len(epath) >= 2 and isinstance(epath[1], int):
             bad_entries.add((epath[0], epath[1]))
@@ -185,7 +182,7 @@ def _read(root: Path, kb: KBData, name: str) -> yamlio.YamlDoc:
     for fpath, text in strings(doc.data):
         found = markup_in(text)
         if found:
-            kb.problems.append(Problem(rel, doc.line_of(fpath), 1, "DATA003", ERROR,
+            kb.problems.append(Problem(rel, doc.line_of(fpath), 1, Code.DATA003, ERROR,
                                        f"数据里有网页代码（“{found}”）。数据文件只能写纯文字。",
                                        "删去尖括号 < > 和其中的代码；需要小于号时写“小于”。"))
     return doc
@@ -209,7 +206,6 @@ def _load_data(root: Path) -> KBData:
         kb.audiences[a["id"]] = Audience(
             id=a["id"], name=a["name"], description=a.get("description", ""),
             role=a.get("role", "adult"), age_band=_str(a.get("age_band")),
-            formats=tuple(a.get("formats", ())), page_size=a.get("page_size", "A4"),
         )
 
     doc = _read(root, kb, "age_bands.yml")

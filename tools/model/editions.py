@@ -29,10 +29,6 @@ class Edition:
     appendices: tuple[str, ...] = field(default=())
     educator_sections: tuple[str, ...] = field(default=())
 
-    @property
-    def id(self) -> str:
-        return self.audience
-
     def output(self, fmt: str) -> str:
         """Output path of a cell, relative to the build directory."""
         if fmt == "web":

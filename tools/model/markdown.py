@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 
+from .codes import Code
+
 #: myst_enable_extensions of the build (conf.py) and the checker
 MYST_EXTENSIONS = ("colon_fence", "deflist", "substitution", "attrs_inline", "attrs_block", "fieldlist")
 #: raw HTML is escaped, never passed through
@@ -83,9 +85,9 @@ def unclosed_fence(text: str, offset: int = 0) -> int | None:
 
 #: (code, message, fix) of the page-shape problems both the build and the checker report
 SHAPE_PROBLEMS = {
-    "STR003": ("这里的列表、引用或方框嵌套得太深，网站只会显示到这里，后面的内容全部丢失。",
+    Code.STR003: ("这里的列表、引用或方框嵌套得太深，网站只会显示到这里，后面的内容全部丢失。",
                "把多层嵌套改成几个并列的列表或段落；列表最多嵌套三四层，方框里最多再套一层方框。"),
-    "STR004": ("这个方框（或代码块）没有结束标记，它会把后面的全部内容都吞进去。",
+    Code.STR004: ("这个方框（或代码块）没有结束标记，它会把后面的全部内容都吞进去。",
                "在方框内容的最后单独写一行 :::（与开头的冒号个数相同）。"),
 }
 
@@ -95,8 +97,8 @@ def shape_problems(text: str) -> list[tuple[int, str]]:
     out = []
     deep = too_deep(text)
     if deep:
-        out.append((deep, "STR003"))
+        out.append((deep, Code.STR003))
     unclosed = unclosed_fence(text)
     if unclosed:
-        out.append((unclosed, "STR004"))
+        out.append((unclosed, Code.STR004))
     return out

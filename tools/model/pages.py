@@ -19,11 +19,20 @@ from typing import Any, Iterable
 import jsonschema
 
 from . import yamlio
+from .codes import Code
 from .markup import markup_in, strings
 from .data import KBData
 from .problems import ERROR, Problem
 
 SCHEMA_PATH = Path(__file__).with_name("page.schema.json")
+
+#: The sections (## headings) each page type must have, in this order: the
+#: checker (STR001), the page templates and the Word importer follow it.
+REQUIRED_SECTIONS = {
+    "lesson": ("学习目标", "课前准备", "教学过程", "教师提示", "评估", "参考资料"),
+    "case-study": ("背景", "做法", "成效", "数据与来源", "背景条件与可借鉴性", "参考资料"),
+    "policy": ("适用范围", "要点", "时间与现行状态", "资料来源"),
+}
 
 #: The collections of content pages, relative to the repository root.
 COLLECTIONS = ("curriculum", "policies", "case-studies", "source")
@@ -38,7 +47,7 @@ FIELD_HELP = {
     "reviewer": "审核人的角色，例如 医学审核",
     "updated": "最后更新日期，写成 2026-11-28 的形式",
     "sources": "参考资料编号列表，取自 source/_data/bibliography.yml 的 key",
-    "age_band": "年龄段：9-12、12-15、15-18 或 18+（请加英文引号）",
+    "age_band": "年龄段，取自 source/_data/age_bands.yml 的 id，例如 \"12-15\"（请加英文引号）",
     "key_concepts": "核心概念 id 列表，取自 source/_data/concepts.yml",
     "topics": "主题编号列表，例如 [\"6.3\", \"6.4\"]（请加英文引号）",
     "guidance": "本课对应的国内指导文件 id，取自 source/_data/concepts.yml 的 guidance",
@@ -93,10 +102,6 @@ class Page:
     def type(self) -> str | None:
         return self.meta.get("type")
 
-    @property
-    def body(self) -> str:
-        return "\n".join(self.text.splitlines()[self.body_start - 1:])
-
     def line_of(self, *path) -> int:
         """File line of a front-matter value (the field's line if present)."""
         if self.fm_doc is None:
@@ -136,11 +141,11 @@ def read_page(path: str | Path, text: str | None = None, data: KBData | None = N
     page = Page(path=path, text=text)
     yaml_text, first, body_start = split_front_matter(text)
     if yaml_text is None:
-        page.problem("FM001", "页面开头没有元数据（front matter）。",
+        page.problem(Code.FM001, "页面开头没有元数据（front matter）。",
                      "在文件第一行写 ---，接着写 id、title、type 等字段，再用一行 --- 结束。", line=1)
         return page
     if body_start == 0:
-        page.problem("FM001", "元数据块没有结束标记。",
+        page.problem(Code.FM001, "元数据块没有结束标记。",
                      "在元数据最后一个字段之后单独写一行 ---。", line=1)
         page.body_start = len(text.splitlines()) + 1
         return page
@@ -149,11 +154,11 @@ def read_page(path: str | Path, text: str | None = None, data: KBData | None = N
     try:
         doc = yamlio.load(yaml_text, max_bytes=FRONT_MATTER_BYTES)
     except yamlio.YamlError as exc:
-        page.problem("FM001", f"元数据：{exc.message}", exc.fix, line=page.fm_start + exc.line)
+        page.problem(Code.FM001, f"元数据：{exc.message}", exc.fix, line=page.fm_start + exc.line)
         return page
     page.fm_doc = doc
     if not isinstance(doc.data, dict):
-        page.problem("FM001", "元数据应当是“字段： 值”的形式。",
+        page.problem(Code.FM001, "元数据应当是“字段： 值”的形式。",
                      "每行写一个字段，例如 title: 青春期的变化。", line=first)
         return page
     page.meta = doc.data
@@ -181,7 +186,7 @@ def _check_schema(page: Page) -> set[str]:
         v = err.validator
         if v == "required":
             missing = err.message.split("'")[1]
-            page.problem("FM002", f"缺少必填字段 {missing}。",
+            page.problem(Code.FM002, f"缺少必填字段 {missing}。",
                          f"添加 {missing}: …" + (f"({FIELD_HELP[missing]})" if missing in FIELD_HELP else ""),
                          *path)
         elif v == "additionalProperties":
@@ -191,20 +196,20 @@ def _check_schema(page: Page) -> set[str]:
             for extra in extras or [name]:
                 near = difflib.get_close_matches(str(extra), known, n=1)
                 hint = f"是不是 {near[0]}?" if near else "请删除它，或改成规定的字段名。"
-                page.problem("FM002", f"未知字段 {extra}。", hint, *(path + [extra]))
+                page.problem(Code.FM002, f"未知字段 {extra}。", hint, *(path + [extra]))
         elif v == "enum":
             allowed = "、".join(str(x) for x in err.validator_value)
-            page.problem("FM002", f"{name} 的值 {err.instance!r} 不在允许范围内。",
+            page.problem(Code.FM002, f"{name} 的值 {err.instance!r} 不在允许范围内。",
                          f"可选值：{allowed}。", *path)
         elif v == "type":
             want = err.validator_value
             want = "或".join(TYPE_NAMES.get(w, w) for w in (want if isinstance(want, list) else [want]))
-            page.problem("FM002", f"{name} 应当是{want}，现在是 {err.instance!r}。",
+            page.problem(Code.FM002, f"{name} 应当是{want}，现在是 {err.instance!r}。",
                          help_ or "按字段说明改写。", *path)
         elif v in ("pattern", "format"):
-            page.problem("FM002", f"{name} 的写法不对：{err.instance!r}。", help_ or "按字段说明改写。", *path)
+            page.problem(Code.FM002, f"{name} 的写法不对：{err.instance!r}。", help_ or "按字段说明改写。", *path)
         else:
-            page.problem("FM002", f"{name} 不符合要求({v}):{err.message}。",
+            page.problem(Code.FM002, f"{name} 不符合要求({v}):{err.message}。",
                          help_ or "按字段说明改写。", *path)
     return bad
 
@@ -216,7 +221,7 @@ def _check_markup(page: Page) -> None:
         found = markup_in(text)
         if found:
             name = ".".join(str(p) for p in path) or "元数据"
-            page.problem("FM005", f"{name} 里有网页代码（“{found}”）。元数据只能写纯文字。",
+            page.problem(Code.FM005, f"{name} 里有网页代码（“{found}”）。元数据只能写纯文字。",
                          "删去尖括号 < > 和其中的代码；需要小于号时写“小于”。", *path)
 
 
@@ -224,17 +229,20 @@ def _unknown(page: Page, field_: str, values: Iterable, known: Iterable, what: s
     known = list(known)
     for i, value in enumerate(values or ()):
         if str(value).startswith("TODO"):
-            page.problem("FM003", f"{field_} 还没有填写（模板里的 TODO）。", f"换成真实的 id，可用的 id 见 {where}。",
+            page.problem(Code.FM003, f"{field_} 还没有填写（模板里的 TODO）。", f"换成真实的 id，可用的 id 见 {where}。",
                          field_, i)
         elif str(value) not in known:
             near = difflib.get_close_matches(str(value), [str(k) for k in known], n=1)
-            hint = f"是不是 {near[0]}?" if near else f"可用的 id 见 {where}。"
-            page.problem("FM003", f"{field_} 中的{what} {value!r} 不存在。", hint, field_, i)
+            hint = f"是不是 {near[0]}?" if near else \
+                (f"可选：{'、'.join(map(str, known))}。" if len(known) <= 10 else f"可用的 id 见 {where}。")
+            page.problem(Code.FM003, f"{field_} 中的{what} {value!r} 不存在。", hint, field_, i)
 
 
 def check_references(page: Page, data: KBData) -> None:
     """Ids that live in data files: audiences, concepts, topics, guidance, sources."""
     m = page.meta
+    if "age_band" in m:
+        _unknown(page, "age_band", [m["age_band"]], data.age_bands, "年龄段", "source/_data/age_bands.yml")
     _unknown(page, "audiences", m.get("audiences"), data.audiences, "读者", "source/_data/audiences.yml")
     _unknown(page, "key_concepts", m.get("key_concepts"), data.key_concepts, "核心概念", "source/_data/concepts.yml")
     _unknown(page, "topics", m.get("topics"), data.topics, "主题", "source/_data/concepts.yml")
@@ -245,7 +253,7 @@ def check_references(page: Page, data: KBData) -> None:
     for i, topic in enumerate(m.get("topics") or ()):
         t = data.topics.get(str(topic))
         if t and concepts and t["concept"] not in concepts:
-            page.problem("FM003", f"主题 {topic} 属于核心概念 {t['concept']}，但 key_concepts 里没有它。",
+            page.problem(Code.FM003, f"主题 {topic} 属于核心概念 {t['concept']}，但 key_concepts 里没有它。",
                          f"在 key_concepts 中加上 {t['concept']}，或删去这个主题。", "topics", i)
 
 
@@ -281,7 +289,7 @@ def unsafe_paths(root: str | Path) -> list[Problem]:
     for coll in COLLECTIONS:
         top = root / coll
         if top.is_symlink():
-            out.append(Problem(coll, 1, 1, "FILE006", ERROR, f"{coll} 是一个符号链接。",
+            out.append(Problem(coll, 1, 1, Code.FILE006, ERROR, f"{coll} 是一个符号链接。",
                                "内容文件夹必须是真实的文件夹；删除这个链接。"))
             continue
         for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
@@ -290,10 +298,10 @@ def unsafe_paths(root: str | Path) -> list[Problem]:
                 rel = full.relative_to(root).as_posix()
                 shown = rel.encode("unicode_escape").decode("ascii")
                 if full.is_symlink():  # the real path: the build leaves it out by this name
-                    out.append(Problem(rel, 1, 1, "FILE006", ERROR, "这是一个符号链接，不是真实的文件。",
+                    out.append(Problem(rel, 1, 1, Code.FILE006, ERROR, "这是一个符号链接，不是真实的文件。",
                                        "删除这个链接，把需要的文件本身放进知识库。"))
                 elif not SAFE_NAME.match(name):
-                    out.append(Problem(shown, 1, 1, "FILE005", ERROR,
+                    out.append(Problem(shown, 1, 1, Code.FILE005, ERROR,
                                        "文件名里有空格、中文或看不见的控制字符（例如从右向左的方向符）。",
                                        "文件名只用英文字母、数字和连字符，例如 cs-youth-clinic.md。"))
     return out
@@ -340,7 +348,7 @@ def check_unique_ids(pages: Iterable[Page]) -> list[Problem]:
             continue
         if pid in seen:
             other = seen[pid]
-            problems.append(Problem(page.path, page.line_of("id"), 1, "FM004", ERROR,
+            problems.append(Problem(page.path, page.line_of("id"), 1, Code.FM004, ERROR,
                                     f"页面编号 {pid} 与 {other.path}:{other.line_of('id')} 重复。",
                                     "给其中一页换一个不重复的 id。"))
         else:

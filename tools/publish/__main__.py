@@ -27,6 +27,10 @@ def main(argv=None) -> int:
     parser.add_argument("--source", metavar="DIR",
                         help="源文件目录（默认：本仓库；配置总是本仓库的 conf.py，基准测试用它构建生成的语料）")
     args = parser.parse_args(argv)
+    # one date for every cell and every tool a cell runs (Sphinx, zip, PDF):
+    # the workers inherit it
+    from tools import buildinfo
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(buildinfo.source_date_epoch()))
     if args.source:
         os.environ["KB_SOURCE_DIR"] = str(Path(args.source).resolve())  # worker processes inherit it
     if args.allow_warnings:

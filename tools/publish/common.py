@@ -5,14 +5,15 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tools.buildinfo import (  # noqa: F401  (the one place these are worked out)
+    ROOT, build_date, build_dir, release, source_commit, source_date_epoch)
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -24,33 +25,6 @@ def source_dir() -> Path:
     """The source tree (``KB_SOURCE_DIR``, default this repository); the
     configuration, ``conf.py``, is always this repository's."""
     return Path(os.environ.get("KB_SOURCE_DIR", ROOT)).resolve()
-
-
-def build_dir(root: Path = ROOT) -> Path:
-    return Path(os.environ.get("KB_BUILD_DIR", root / "build"))
-
-
-def source_date_epoch() -> int:
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.strip()
-        return int(out)
-    except (OSError, subprocess.CalledProcessError, ValueError):
-        return int(time.time())
-
-
-def build_date() -> str:
-    return time.strftime("%Y-%m-%d", time.gmtime(source_date_epoch()))
-
-
-def source_commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def run_sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict,

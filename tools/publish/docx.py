@@ -57,11 +57,11 @@ def reference_docx(target: Path) -> Path:
     return target
 
 
-def _pandoc(html: str, out: Path, reference: Path, resource_path: Path, title: str) -> None:
+def _pandoc(html: str, out: Path, reference: Path, resource_path: Path, title: str, lang: str) -> None:
     """HTML to Word, sandboxed and within the limits of tools.limits."""
     try:
         limits.pandoc(["-f", "html", "-t", "docx", "-o", str(out), "--sandbox", f"--reference-doc={reference}",
-                       f"--resource-path={resource_path}", f"--metadata=title:{title}", "--metadata=lang:zh-CN",
+                       f"--resource-path={resource_path}", f"--metadata=title:{title}", f"--metadata=lang:{lang}",
                        "--quiet"], input=html.encode("utf-8"))
     except limits.LimitExceeded as exc:
         raise CellError(f"Word 版没有生成：{exc}") from None
@@ -78,7 +78,8 @@ def build(edition, print_html: Path, work: Path, out: Path) -> int:
     Returns how many worksheets were written."""
     doc = lxml.html.document_fromstring(print_html.read_text(encoding="utf-8"))
     reference = reference_docx(work.parent / "reference.docx")
-    count = build_worksheets(doc, reference, print_html.parent, out.with_name(f"{edition.audience}-worksheets"))
+    count = build_worksheets(doc, reference, print_html.parent, out.with_name(f"{edition.audience}-worksheets"),
+                             edition.language)
     build_book(edition, doc, reference, print_html.parent, out)
     return count
 
@@ -89,10 +90,10 @@ def build_book(edition, doc, reference: Path, resource_dir: Path, out: Path) -> 
         el.drop_tree()
     body = lxml.html.tostring(doc.body, encoding="unicode")
     with atomic_output(out) as staged:
-        _pandoc(body, staged, reference, resource_dir, edition.title)
+        _pandoc(body, staged, reference, resource_dir, edition.title, edition.language)
 
 
-def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path) -> int:
+def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, lang: str) -> int:
     """One DOCX per lesson holding its handouts; returns how many were written."""
     count = 0
     with atomic_output(out_dir) as staged:
@@ -105,6 +106,6 @@ def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path) ->
             html = (f"<h1>{htmllib.escape(title)}</h1>"
                     + "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts))
             name = re.sub(r"[^a-z0-9-]", "", chapter.get("data-doc", "").rsplit("/", 1)[-1]) or f"lesson-{count}"
-            _pandoc(html, staged / f"{name}.docx", reference, resource_dir, f"{title} 学生活动单")
+            _pandoc(html, staged / f"{name}.docx", reference, resource_dir, f"{title} 学生活动单", lang)
             count += 1
     return count

@@ -59,7 +59,6 @@ def build_audience(audience: str, formats: list[str], root: Path | None = None) 
 def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellResult]:
     from . import docx, epub, pdf, web
 
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(common.source_date_epoch()))
     data = load_data(root)
     edition = load_editions(root)[audience]
     corpus = load_corpus(root, data)
@@ -90,7 +89,7 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
     cover = draw_cover(edition, work / "static" / "cover.png")
     # one set of settings for every build of the edition: the sources are read once
     overrides = {"kb_edition_audience": audience, **epub.ENV_SETTINGS}
-    release = _release(root)
+    release = common.release()
 
     if "web" in formats or "zip" in formats:
         site = out_root / edition.output("web")
@@ -127,10 +126,6 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
     if "docx" in formats:
         cell("docx", lambda t: docx.build(edition, print_html(), work, t))
     return results
-
-
-def _release(root: Path) -> str:
-    return os.environ.get("KB_RELEASE", "0.1.0")
 
 
 def write_manifest(root: Path | None = None) -> Path:

@@ -7,11 +7,12 @@ dead link).
 from __future__ import annotations
 
 from tools.model import Problem, edition_contents, load_corpus, load_editions
+from tools.model.codes import Code
 
 from ..registry import problem, rule
 
 
-@rule("AUD001", "age fit")
+@rule(Code.AUD001, "age fit")
 def check(doc):
     m = doc.meta
     if m.get("type") != "lesson" or not m.get("age_band"):
@@ -20,7 +21,7 @@ def check(doc):
     for i, aid in enumerate(m.get("audiences") or ()):
         aud = doc.data.audiences.get(aid)
         if aud and aud.role == "learner" and aud.age_band != str(m["age_band"]):
-            out.append(problem(doc, doc.page.line_of("audiences", i), "AUD001",
+            out.append(problem(doc, doc.page.line_of("audiences", i), Code.AUD001,
                                f"本课的年龄段是 {m['age_band']}，但读者 {aid}({aud.name})的年龄段是 {aud.age_band}。",
                                "把这课从该读者的列表中删去，或改正 age_band。"))
     return out
@@ -29,7 +30,7 @@ def check(doc):
 TEACHER_ONLY = {"teacher-note", "answer-key"}
 
 
-@rule("AUD002", "links within editions", corpus=True)
+@rule(Code.AUD002, "links within editions", corpus=True)
 def check_links(docs):
     """Every {doc} link of a page in an edition points to a page of that
     edition: the same selection the edition build uses (tools.model.editions).
@@ -55,7 +56,7 @@ def check_links(docs):
                     continue
                 ref = target.lstrip("/") if target.startswith("/") else f"{base}/{target}"
                 if ref in corpus and ref not in members:
-                    out.append(Problem(d.path, line, 1, "AUD002", "error",
+                    out.append(Problem(d.path, line, 1, Code.AUD002, "error",
                                        f"本页收在“{edition.title}”里，但链接的页面 {target} 不在这个版本中，读者会看到死链接。",
                                        "删去这个链接（改成文字说明），或把它放进只给教师看的 {teacher-note} 中，"
                                        "或在目标页的 audiences 中加上这类读者。"))

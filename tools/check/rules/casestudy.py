@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from tools.model.codes import Code
+
 from ..registry import problem, rule
 
 SECTIONS = ("做法", "成效")
@@ -87,7 +89,7 @@ def check(doc):
                 continue
             snippet = text.strip().replace("\n", "")[:24]
             out.append(problem(
-                doc, block.start, "CASE001",
+                doc, block.start, Code.CASE001,
                 f"案例“{title}”一节的这段话没有注明出自原始材料的哪里（“{snippet}……”）。",
                 "在句末写出处，例如“（第一篇 一（三）1）”或“（第五篇 第二部分第一点，原始文件第 129 行）”；"
                 "或者放在注明出处的小标题（###）下、注明出处的引导句（以“：”结尾）后的列表里。"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from tools.model.codes import Code
+
 from ..registry import problem, rule
 
 TYPICAL = "_typical_first_year_pregnancy"
@@ -46,7 +48,7 @@ def check(doc):
             name = _first_cell(row)
             if not typical or not perfect or typical != perfect:
                 out.append(problem(
-                    doc, n, "CMP001",
+                    doc, n, Code.CMP001,
                     f"避孕方法比较表中，“{name}”这一行没有同时给出“常规使用”和“完全正确使用”两种情况下的数字。",
                     "在 source/_data/facts.yml 中登记同一来源的两个数字（编号分别以 _typical_first_year_pregnancy 和 "
                     "_perfect_first_year_pregnancy 结尾），在这一行写 {{ 编号 }}；没有可靠数字的方法（如体外射精、"
@@ -56,7 +58,7 @@ def check(doc):
                 a, b = facts.get(method + TYPICAL), facts.get(method + PERFECT)
                 if a is not None and b is not None and a.source != b.source:
                     out.append(problem(
-                        doc, n, "CMP001",
+                        doc, n, Code.CMP001,
                         f"避孕方法比较表中，“{name}”的两个数字出自不同的资料（{a.source} 和 {b.source}），不能直接比较。",
                         "两个数字都取自同一份资料（例如世界卫生组织《计划生育：全球提供者手册》），并在数字登记表中写明出处。"))
     return sorted(set(out))

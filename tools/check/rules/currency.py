@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from tools.model.codes import Code
+
 from ..document import inline_texts
 from ..registry import problem, rule
 
@@ -30,7 +32,7 @@ def _links_policy(block) -> bool:
                for child in block.children)
 
 
-@rule("CUR001", "policy currency")
+@rule(Code.CUR001, "policy currency")
 def check(doc):
     if doc.meta.get("type") in ("page", "policy") or doc.path.endswith("glossary.md"):
         return []
@@ -48,7 +50,7 @@ def check(doc):
             for w in words:
                 if w in text and w not in reported and not any(w in r for r in reported):
                     reported.add(w)
-                    out.append(problem(doc, line, "CUR001", f"提到了已废止的做法“{w}”，但这一段没有说明它已成为历史。",
+                    out.append(problem(doc, line, Code.CUR001, f"提到了已废止的做法“{w}”，但这一段没有说明它已成为历史。",
                                        "在这一段里链接记录这一变化的政策页面（例如 {doc}`/policies/social-maintenance-fee-abolition`），"
                                        "或把这段放进 :::{history-note} 方框并写明废止时间。", col=doc.col(line, w)))
     return out

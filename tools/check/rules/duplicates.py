@@ -8,6 +8,7 @@ import zlib
 from collections import defaultdict
 
 from tools.model import Problem
+from tools.model.codes import Code
 
 from ..registry import rule
 
@@ -29,7 +30,7 @@ def signature(text: str, k: int = SLOTS) -> list[int]:
     return heapq.nsmallest(k, {zlib.crc32(g.encode("utf-8")) for g in _grams(text)})
 
 
-@rule("DUP001", "near-duplicate paragraphs", corpus=True)
+@rule(Code.DUP001, "near-duplicate paragraphs", corpus=True)
 def check(docs):
     paras = []
     for d in docs:
@@ -48,7 +49,7 @@ def check(docs):
         j = first_seen.setdefault(key, i)
         if j != i and paras[j][0] != path:
             reported.add(i)
-            out.append(Problem(path, line, 1, "DUP001", "warning",
+            out.append(Problem(path, line, 1, Code.DUP001, "warning",
                                f"这一段与 {paras[j][0]}:{paras[j][1]} 几乎相同（相似度 100%）。",
                                "同一段原始材料只在一处整理，其他地方改成链接。"))
     # then near-duplicates: candidates share a sketch value (locality-sensitive
@@ -76,7 +77,7 @@ def check(docs):
         sim = len(grams[i] & grams[j]) / len(grams[i] | grams[j])
         if sim >= THRESHOLD:
             reported.add(j)
-            out.append(Problem(paras[j][0], paras[j][1], 1, "DUP001", "warning",
+            out.append(Problem(paras[j][0], paras[j][1], 1, Code.DUP001, "warning",
                                f"这一段与 {paras[i][0]}:{paras[i][1]} 几乎相同（相似度 {sim:.0%}）。",
                                "同一段原始材料只在一处整理，其他地方改成链接。"))
     return out

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from tools.model import Problem
+from tools.model.codes import Code
 
 from ..registry import problem, rule
 
@@ -99,7 +100,7 @@ def check(doc):
             continue
         for m in SUBST.finditer(line):
             if m.group(1) not in facts:
-                out.append(problem(doc, n, "FACT003", f"数字登记表中没有编号为 {m.group(1)} 的数字。",
+                out.append(problem(doc, n, Code.FACT003, f"数字登记表中没有编号为 {m.group(1)} 的数字。",
                                    "先在 source/_data/facts.yml 登记这个数字（含出处），或改正编号的拼写。",
                                    col=m.start() + 1))
     if doc.meta.get("type") not in APPLIES_TO:
@@ -119,21 +120,21 @@ def check(doc):
             found = agreeing_facts(doc, value, unit, _sentence(text, m.start(), m.end())) if value is not None else []
             if len(found) == 1:
                 fid = found[0].id
-                out.append(problem(doc, line, "FACT002",
+                out.append(problem(doc, line, Code.FACT002,
                                    f"数字“{literal}”就是登记表中的 {fid}（{found[0].label}），但直接写在了正文里。",
                                    f"改写成 {{{{ {fid} }}}}，这样数字和出处只在一处维护。", col=col))
             elif found:
                 names = "、".join(f"{f.id}（{f.label}）" for f in found[:4])
-                out.append(problem(doc, line, "FACT002", f"数字“{literal}”直接写在了正文里；登记表中数值相同的有：{names}。",
+                out.append(problem(doc, line, Code.FACT002, f"数字“{literal}”直接写在了正文里；登记表中数值相同的有：{names}。",
                                    "选出与这句话意思相同的那一个，写成 {{ 编号 }}；都不对就按 FACT001 的办法登记新数字。",
                                    col=col))
             else:
-                out.append(problem(doc, line, "FACT001", f"数字“{literal}”没有登记在数字登记表中。",
+                out.append(problem(doc, line, Code.FACT001, f"数字“{literal}”没有登记在数字登记表中。",
                                    HOW_TO_REGISTER.format(value=m.group(1), unit=unit or "''"), col=col))
     return out
 
 
-@rule("FACT010", "facts registry", corpus=True)
+@rule(Code.FACT010, "facts registry", corpus=True)
 def check_registry(docs):
     if not docs:
         return []
@@ -143,12 +144,12 @@ def check_registry(docs):
     out = []
     for f in data.facts.values():
         if not f.source:
-            out.append(Problem(path, f.line, 1, "FACT010", "error", f"登记的数字 {f.id} 没有写出处（source）。",
+            out.append(Problem(path, f.line, 1, Code.FACT010, "error", f"登记的数字 {f.id} 没有写出处（source）。",
                                "写上参考资料的 key，例如 source: src-district-report，并写明 locator。"))
         elif f.source not in data.bibliography:
-            out.append(Problem(path, f.line, 1, "FACT010", "error", f"数字 {f.id} 的出处 {f.source} 不在参考资料中。",
+            out.append(Problem(path, f.line, 1, Code.FACT010, "error", f"数字 {f.id} 的出处 {f.source} 不在参考资料中。",
                                "先在 source/_data/bibliography.yml 登记这份资料。"))
         if f.review_by and f.review_by < today:
-            out.append(Problem(path, f.line, 1, "FACT011", "warning", f"数字 {f.id} 已过复核日期 {f.review_by}。",
+            out.append(Problem(path, f.line, 1, Code.FACT011, "warning", f"数字 {f.id} 已过复核日期 {f.review_by}。",
                                "核对这个数字是否仍然准确，然后更新 review_by。"))
     return out

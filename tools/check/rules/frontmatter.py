@@ -6,6 +6,7 @@ rule only hands its problems on.
 from __future__ import annotations
 
 from tools.model import check_unique_ids
+from tools.model.codes import Code
 
 from ..registry import rule
 
@@ -15,6 +16,6 @@ def check(doc):
     return list(doc.page.problems)
 
 
-@rule("FM004", "duplicate page ids", corpus=True)
+@rule(Code.FM004, "duplicate page ids", corpus=True)
 def check_ids(docs):
     return check_unique_ids(d.page for d in docs)

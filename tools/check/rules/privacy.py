@@ -12,6 +12,8 @@ import re
 
 from stdnum.cn import ric
 
+from tools.model.codes import Code
+
 from ..registry import problem, rule
 
 ID_CANDIDATE = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
@@ -78,13 +80,13 @@ def check(doc):
     for n, line in enumerate(doc.lines(), 1):
         for m in ID_CANDIDATE.finditer(line):
             if ric.is_valid(m.group(0)):
-                out.append(problem(doc, n, "PRIV001", f"有居民身份证号码({mask(m.group(0))})。",
+                out.append(problem(doc, n, Code.PRIV001, f"有居民身份证号码({mask(m.group(0))})。",
                                    "删除身份证号码；页面中不能出现任何个人身份信息。", col=m.start() + 1))
         for m in MOBILE.finditer(line):
-            out.append(problem(doc, n, "PRIV002", f"有手机号码({mask(m.group(0))})。",
+            out.append(problem(doc, n, Code.PRIV002, f"有手机号码({mask(m.group(0))})。",
                                "删除个人手机号码；需要留联系方式时写机构的公开电话。", col=m.start() + 1))
         for m in EMAIL.finditer(line):
-            out.append(problem(doc, n, "PRIV003", f"有电子邮箱地址({mask(m.group(0))})。",
+            out.append(problem(doc, n, Code.PRIV003, f"有电子邮箱地址({mask(m.group(0))})。",
                                "删除个人邮箱；需要时写机构的公开邮箱，并加入 source/_data/privacy.yml 的允许列表。",
                                col=m.start() + 1))
     if doc.meta.get("type") == "page":
@@ -92,7 +94,7 @@ def check(doc):
     for line, text, _ in doc.text_lines():
         for name in names_in(text):
             if name not in allowed:
-                out.append(problem(doc, line, "PRIV004", f"可能是个人姓名：“{name[0]}{'*' * (len(name) - 1)}”。",
+                out.append(problem(doc, line, Code.PRIV004, f"可能是个人姓名：“{name[0]}{'*' * (len(name) - 1)}”。",
                                    "不要写私人的姓名，改成“一位居民”“某位老师”这类说法；如果这不是人名，"
                                    "把它加入 source/_data/privacy.yml 的 allowed_names。", col=doc.col(line, name)))
     return out

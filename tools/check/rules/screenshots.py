@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from tools.model.codes import Code
+
 from ..registry import problem, rule
 
 SHOT = "(?:截图|截屏)"
@@ -53,7 +55,7 @@ def check(doc):
         if EXCLUSION.search(_scope(doc, line)):
             continue
         out.append(problem(
-            doc, line, "SHOT001",
+            doc, line, Code.SHOT001,
             f"建议截图保存证据（“{m.group(0)}”），但同一段或同一个方框里没有说明：涉及身体的私密照片和视频不能保存、不能转发。",
             "加一句，例如“截图保存对方的账号和说过的话，但不要保存或转发任何涉及身体的照片和视频，交给可信赖的成年人或警察处理”。"
             "未成年人不得持有这类图片（《未成年人保护法》第五十二条）。"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import re
 
+from tools.model.codes import Code
+
 from ..registry import problem, rule
 
 YEAR = re.compile(r"(1[89]|20)\d\d")
@@ -53,11 +55,11 @@ def check(doc):
                     if d.get("historical"):
                         if has_year or "history-note" in block.containers:
                             continue
-                        out.append(problem(doc, line, "TERM002", f"“{form}”是历史名称，同一段里没有写年份。",
+                        out.append(problem(doc, line, Code.TERM002, f"“{form}”是历史名称，同一段里没有写年份。",
                                            f"写明所指的年份（例如“2010 年的{form}”），或改用现在的名称“{preferred}”。"))
                     else:
                         use = d.get("use") or preferred
-                        out.append(problem(doc, line, "TERM001", f"请不要使用“{form}”。",
+                        out.append(problem(doc, line, Code.TERM001, f"请不要使用“{form}”。",
                                            f"改用“{use}”。" + (f"({d['reason']})" if d.get("reason") else "")))
                     break
     return out

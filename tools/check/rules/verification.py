@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from tools.model import INFO, Problem, edition_contents, load_corpus, load_editions
+from tools.model.codes import Code
 
 from ..registry import rule
 
@@ -76,7 +77,7 @@ def _first_text(doc, block) -> str:
 
 
 def _print_error(path, line, marker, titles, where="正文"):
-    return Problem(path, line, 1, "VER001", "error",
+    return Problem(path, line, 1, Code.VER001, "error",
                    f"{where}中的编辑备注“{marker}”会印在{titles}里。",
                    "把要核实的事和编辑之间的说明移到 :::{editor-note} 方框里（任何版本都不会印出），正文只写已经核实的内容；"
                    "或者先核实，再删去这个标记。数据文件里的说明写进 editor_note（参考资料）或 note（数字登记表）。")
@@ -93,8 +94,8 @@ def check(docs):
     data = docs[0].data
     editions = list(load_editions(data.root).values())
     corpus = load_corpus(data.root, data)
-    members = {e.id: set(edition_contents(e, corpus)) for e in editions}
-    roles = {e.id: (data.audiences[e.audience].role if e.audience in data.audiences else None) for e in editions}
+    members = {e.audience: set(edition_contents(e, corpus)) for e in editions}
+    roles = {e.audience: (data.audiences[e.audience].role if e.audience in data.audiences else None) for e in editions}
     out: list[Problem] = []
     cited_by_educators: set[str] = set()
     cited_anywhere: dict[str, list] = {}
@@ -102,17 +103,17 @@ def check(docs):
 
     for doc in docs:
         key = doc.path[:-3] if doc.path.endswith(".md") else doc.path
-        in_editions = [e for e in editions if key in members[e.id]]
+        in_editions = [e for e in editions if key in members[e.audience]]
         fences = _fence_args(doc)
         section = _section_of(doc)
         # the editors' own list: every editor-note box, every marker in a comment
         for block in doc.blocks:
             if block.kind == "fence" and block.token.info.strip().startswith("{editor-note}"):
-                out.append(Problem(doc.path, block.start, 1, "VER002", INFO,
+                out.append(Problem(doc.path, block.start, 1, Code.VER002, INFO,
                                    f"编辑备注：{_first_text(doc, block)}", ""))
         for n, raw in enumerate(doc.lines(), 1):
             if n >= doc.page.body_start and raw.lstrip().startswith("%") and MARKER.search(raw):
-                out.append(Problem(doc.path, n, 1, "VER002", INFO, f"注释里的编辑备注：{raw.strip()[1:].strip()[:60]}", ""))
+                out.append(Problem(doc.path, n, 1, Code.VER002, INFO, f"注释里的编辑备注：{raw.strip()[1:].strip()[:60]}", ""))
         if not in_editions:
             continue
         # title and summary print in every edition that holds the page
@@ -125,14 +126,14 @@ def check(docs):
             if not m:
                 continue
             printing = [e for e in in_editions
-                        if _keeps(e, roles[e.id], containers, line, fences, section)]
+                        if _keeps(e, roles[e.audience], containers, line, fences, section)]
             if printing:
                 out.append(_print_error(doc.path, line, m.group(0), _names(printing)))
         # what the page makes the data print: citations and facts tables
         keys = set(doc.meta.get("sources") or ()) | {k.strip() for k in CITE.findall(doc.page.text)}
         for k in keys:
             cited_anywhere.setdefault(k, []).extend(in_editions)
-        if any(roles[e.id] == "educator" for e in in_editions):
+        if any(roles[e.audience] == "educator" for e in in_editions):
             cited_by_educators |= keys
         lines = doc.lines()
         for n, raw in enumerate(lines):
@@ -154,10 +155,10 @@ def check(docs):
                                         f"参考资料 {key} 的 {field}"))
         m = MARKER.search(str(entry.get("note") or ""))
         if m and key in cited_by_educators:
-            educators = [e for e in editions if roles[e.id] == "educator"]
+            educators = [e for e in editions if roles[e.audience] == "educator"]
             out.append(_print_error(bib_path, line, m.group(0), _names(educators), f"参考资料 {key} 的 note"))
         if entry.get("editor_note"):
-            out.append(Problem(bib_path, line, 1, "VER002", INFO,
+            out.append(Problem(bib_path, line, 1, Code.VER002, INFO,
                                f"参考资料 {key}：{str(entry['editor_note'])[:60]}", ""))
 
     facts_path = "source/_data/facts.yml"
@@ -170,7 +171,7 @@ def check(docs):
                                     f"数字 {fact.id} 的 label 或 locator"))
         m = MARKER.search(fact.note)
         if m:
-            out.append(Problem(facts_path, fact.line, 1, "VER002", INFO, f"数字 {fact.id}：{fact.note[:60]}", ""))
+            out.append(Problem(facts_path, fact.line, 1, Code.VER002, INFO, f"数字 {fact.id}：{fact.note[:60]}", ""))
 
     glossary = [e for e in editions if "source/glossary" in e.appendices]
     for term in data.terms.values():

@@ -32,18 +32,7 @@ exclude_patterns = [".*", "build", "node_modules", "tests", "tools",
                     "source/_data/**", "source/_templates/**", "source/_static/**", "**/_*/**"]
 templates_path = ["source/_templates"]
 
-extensions = [
-    "myst_parser",
-    "sphinx_design",
-    "tools.extensions.kb_model",
-    "tools.extensions.kb_editions",
-    "tools.extensions.kb_directives",
-    "tools.extensions.kb_bibliography",
-    "tools.extensions.kb_glossary",
-    "tools.extensions.kb_listings",
-    "tools.extensions.kb_safety",
-    "tools.extensions.kb_site",
-]
+extensions = ["tools.extensions"]  # the bundle: see tools/extensions/__init__.py
 
 nitpicky = True
 suppress_warnings: list[str] = []

@@ -65,3 +65,5 @@ def test_educator_edition_keeps_everything(app):
         assert marker in text, marker
     assert "PARENTS-ONLY-MARKER" not in text  # a passage for parents only
     assert "教学过程" in app.env.tocs["curriculum/a-first"].astext()
+    # editors' notes are printed in no edition, the educators' included
+    assert "EDITOR-NOTE-MARKER" not in str(html(app, "curriculum/a-first"))

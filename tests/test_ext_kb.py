@@ -49,24 +49,8 @@ def test_lesson_features(app):
         assert marker in text
 
 
-@pytest.mark.sphinx("html", testroot="kb", freshenv=True,
-                    confoverrides={"kb_edition_audience": "junior-secondary"})
-def test_student_edition_drops_teacher_material(app):
-    app.build()
-    text = html(app, "curriculum/a-first").get_text()
-    assert "TEACHER-ONLY-MARKER" not in text
-    assert "ANSWER-KEY-MARKER" not in text
-    assert "PARENTS-ONLY-MARKER" not in text
-    assert "HELP-MARKER" in text
-
-
-@pytest.mark.sphinx("html", testroot="kb", freshenv=True,
-                    confoverrides={"kb_edition_audience": "educators"})
-def test_educator_edition_keeps_teacher_material(app):
-    app.build()
-    text = html(app, "curriculum/a-first").get_text()
-    assert "TEACHER-ONLY-MARKER" in text and "ANSWER-KEY-MARKER" in text
-    assert "PARENTS-ONLY-MARKER" not in text
+# Edition filtering (teacher material, answer keys, passages for other
+# audiences) is tested on the edition fixture: tests/test_ext_editions.py.
 
 
 @pytest.mark.sphinx("html", testroot="kb", freshenv=True)
@@ -88,12 +72,6 @@ def test_editor_notes_are_never_printed(app):
     assert warnings(app) == ""
     page = html(app, "curriculum/a-first")
     assert "EDITOR-NOTE-MARKER" not in str(page)  # not in the text, not in an HTML comment
-
-
-@pytest.mark.sphinx("html", testroot="kb", freshenv=True, confoverrides={"kb_edition_audience": "educators"})
-def test_editor_notes_are_not_printed_for_educators_either(app):
-    app.build()
-    assert "EDITOR-NOTE-MARKER" not in str(html(app, "curriculum/a-first"))
 
 
 @pytest.mark.sphinx("html", testroot="kb", freshenv=True)

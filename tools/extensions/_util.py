@@ -1,6 +1,7 @@
 """Small helpers shared by the knowledge-base Sphinx extensions."""
 from __future__ import annotations
 
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from tools.model import Problem
@@ -28,30 +29,37 @@ def page_meta(env, docname: str) -> dict:
     return page.meta if page else {}
 
 
-class PerPage:
-    """A record kept in the build environment, one value per page (pickled
-    with it, dropped when a page is re-read, merged after parallel reads).
+class PageRecord(EnvironmentCollector):
+    """A value kept per page in the build environment, as Sphinx's own
+    collectors keep titles and tables of contents: dropped when a page is
+    read again, merged after parallel reads, pickled with the environment.
 
-    ``PerPage("kb_cited").connect(app)`` once in ``setup``; then
-    ``set(env, docname, value)`` while reading and ``union(env)`` to gather
-    the values of every page.
+    Subclasses name the environment attribute (``attr``) and compute the
+    page's value in ``collect(app, doctree)``; ``union(env)`` gathers the
+    values of every page. Register with ``app.add_env_collector(Cls)``.
     """
 
-    def __init__(self, attr: str):
-        self.attr = attr
+    attr = ""
 
-    def _store(self, env) -> dict:
-        if not hasattr(env, self.attr):
-            setattr(env, self.attr, {})
-        return getattr(env, self.attr)
+    @classmethod
+    def store(cls, env) -> dict:
+        if not hasattr(env, cls.attr):
+            setattr(env, cls.attr, {})
+        return getattr(env, cls.attr)
 
-    def set(self, env, docname: str, value) -> None:
-        self._store(env)[docname] = value
+    @classmethod
+    def union(cls, env) -> set:
+        return set().union(*cls.store(env).values())
 
-    def union(self, env) -> set:
-        return set().union(*self._store(env).values())
+    def collect(self, app, doctree):  # pragma: no cover - abstract
+        raise NotImplementedError
 
-    def connect(self, app) -> None:
-        app.connect("env-purge-doc", lambda app, env, docname: self._store(env).pop(docname, None))
-        app.connect("env-merge-info",
-                    lambda app, env, docnames, other: self._store(env).update(self._store(other)))
+    def clear_doc(self, app, env, docname) -> None:
+        self.store(env).pop(docname, None)
+
+    def merge_other(self, app, env, docnames, other) -> None:
+        theirs = self.store(other)
+        self.store(env).update({d: theirs[d] for d in docnames if d in theirs})
+
+    def process_doc(self, app, doctree) -> None:
+        self.store(app.env)[app.env.docname] = self.collect(app, doctree)

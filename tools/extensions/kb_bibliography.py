@@ -13,10 +13,10 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from tools.model.codes import Code
 
-from ._util import PerPage, logger, page_meta
+from ._util import PageRecord, logger, page_meta
 
 BIB_DOC = "source/bibliography"
-CITED = PerPage("kb_cited")  # docname -> bibliography keys the page cites
+
 
 
 def format_entry(entry: dict) -> str:
@@ -97,15 +97,18 @@ class ReferencesDirective(SphinxDirective):
         return [result]
 
 
-def _collect_cited(app: Sphinx, doctree: nodes.document) -> None:
-    """Remember which entries each page cites (inline and in its sources)."""
-    env = app.env
-    keys = set(page_meta(env, env.docname).get("sources") or ())
-    for ref in doctree.findall(addnodes.pending_xref):
-        target = ref.get("reftarget", "")
-        if ref.get("reftype") == "ref" and target.startswith("bib-"):
-            keys.add(target[4:])
-    CITED.set(env, env.docname, keys)
+class Cited(PageRecord):
+    """docname -> the bibliography keys the page cites (inline and in its sources)."""
+
+    attr = "kb_cited"
+
+    def collect(self, app, doctree) -> set:
+        keys = set(page_meta(app.env, app.env.docname).get("sources") or ())
+        for ref in doctree.findall(addnodes.pending_xref):
+            target = ref.get("reftarget", "")
+            if ref.get("reftype") == "ref" and target.startswith("bib-"):
+                keys.add(target[4:])
+        return keys
 
 
 def _edition_bibliography(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -114,7 +117,7 @@ def _edition_bibliography(app: Sphinx, doctree: nodes.document, docname: str) ->
     audience = app.config.kb_edition_audience
     if not audience:
         return
-    cited = CITED.union(app.env)
+    cited = Cited.union(app.env)
     role = app.kb_data.audiences[audience].role if audience in app.kb_data.audiences else None
     for lst in doctree.findall(nodes.enumerated_list):
         if not lst.get("kb_bibliography"):
@@ -129,8 +132,8 @@ def _edition_bibliography(app: Sphinx, doctree: nodes.document, docname: str) ->
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("doctree-read", _collect_cited)
-    CITED.connect(app)
+    app.setup_extension("tools.extensions.kb_model")
+    app.add_env_collector(Cited)
     app.connect("doctree-resolved", _edition_bibliography)
     app.add_directive("bibliography", BibliographyDirective)
     app.add_directive("references", ReferencesDirective)

@@ -240,6 +240,7 @@ def depart_kb_box(self, node):
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("tools.extensions.kb_model")
     app.add_node(kb_box, **{fmt: (visit_kb_box, depart_kb_box)
                             for fmt in ("html", "latex", "text", "man", "texinfo")})
     for name in BOXES:

@@ -100,7 +100,8 @@ def _missing_reference(app: Sphinx, env, node, contnode):
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("config-inited", _config_inited, priority=450)
+    app.setup_extension("tools.extensions.kb_model")  # its config-inited handler reads the data first
+    app.connect("config-inited", _config_inited)
     app.add_directive("edition-contents", EditionContents)
     app.connect("missing-reference", _missing_reference)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,10 +12,10 @@ from sphinx.application import Sphinx
 from sphinx.domains.std import make_glossary_term
 from sphinx.util.docutils import SphinxDirective
 
-from ._util import PerPage
+from ._util import PageRecord
 
 
-TERMS_USED = PerPage("kb_terms_used")  # docname -> glossary terms the page links to
+
 
 
 class GlossaryDirective(SphinxDirective):
@@ -50,10 +50,14 @@ class GlossaryDirective(SphinxDirective):
         return [glossary]
 
 
-def _collect_terms(app: Sphinx, doctree: nodes.document) -> None:
-    """Remember which glossary terms each page links to."""
-    TERMS_USED.set(app.env, app.env.docname, {ref["reftarget"].lower() for ref in doctree.findall(addnodes.pending_xref)
-                                              if ref.get("reftype") == "term"})
+class TermsUsed(PageRecord):
+    """docname -> the glossary terms the page links to."""
+
+    attr = "kb_terms_used"
+
+    def collect(self, app, doctree) -> set:
+        return {ref["reftarget"].lower() for ref in doctree.findall(addnodes.pending_xref)
+                if ref.get("reftype") == "term"}
 
 
 def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -61,7 +65,7 @@ def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     those definitions point to); editors' notes on wording stay out of it."""
     if not app.config.kb_edition_audience:
         return
-    used = TERMS_USED.union(app.env)
+    used = TermsUsed.union(app.env)
     for dl in doctree.findall(nodes.definition_list):
         if not dl.get("kb_glossary"):
             continue
@@ -77,7 +81,7 @@ def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 
 def setup(app: Sphinx) -> dict:
     app.add_directive("kb-glossary", GlossaryDirective)
-    app.connect("doctree-read", _collect_terms)
-    TERMS_USED.connect(app)
+    app.setup_extension("tools.extensions.kb_model")
+    app.add_env_collector(TermsUsed)
     app.connect("doctree-resolved", _edition_glossary)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

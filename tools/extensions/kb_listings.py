@@ -1,12 +1,8 @@
 """Pages generated from front matter: listings, matrices, timeline, figures.
 
-Read-time:
-- ``{kb-toctree} <folder>``: a toctree of the pages in a folder, ordered by
-  front-matter ``order`` then id (options ``:caption:``, ``:maxdepth:``,
-  ``:hidden:``).
-
-Resolved after all pages are read (placeholders filled at
-``doctree-resolved``, so they always see the whole corpus):
+Each directive leaves a placeholder that a post-transform fills once every
+page has been read, so a listing always sees the whole corpus (a collector
+reads the pages with listings again when any page changes):
 - ``{kb-pages}``: pages filtered by ``:type:``, ``:audience:``,
   ``:collection:``, grouped by ``:group-by:`` (type, age_band,
   policy_status, case_topics, region, period).
@@ -16,8 +12,8 @@ Resolved after all pages are read (placeholders filled at
 - ``{policy-timeline}``: every dated event of every policy page, in order.
 - ``{facts-table}``: the facts registry (``:source:`` to filter).
 
-Every policy page also gets a status box, and every draft page a draft
-notice, inserted under its title.
+The folder toctree is ``kb_toctree``; the boxes under a page's title are
+``kb_notices``.
 """
 from __future__ import annotations
 
@@ -26,55 +22,24 @@ from collections import defaultdict
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.directives.other import TocTree
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from tools.model.codes import Code
-
-from ._util import kb_pages, logger
+from ._util import kb_pages
 
 TYPE_NAMES = {"lesson": "课程", "policy": "政策解读", "case-study": "案例", "guide": "指南", "page": "页面"}
 STATUS_NAMES = {"in-force": "现行有效", "amended": "已修改", "repealed": "已废止", "superseded": "已被取代"}
 GROUP_ORDER = {"policy_status": ["in-force", "amended", "superseded", "repealed"]}
 
 
-def _sort_key(page):
-    return (page.meta.get("order", 999), page.meta.get("id", ""))
-
-
-class KBTocTree(TocTree):
-    """A toctree whose entries come from the pages in a folder."""
-
-    required_arguments = 1
-    has_content = False
-
-    def run(self):
-        folder = self.arguments[0].strip("/")
-        pages = kb_pages(self.env)
-        entries = [(d, p) for d, p in pages.items()
-                   if d.startswith(folder + "/") and d != self.env.docname
-                   and d.count("/") == folder.count("/") + 1
-                   and not d.endswith("/index")]
-        entries.sort(key=lambda dp: _sort_key(dp[1]))
-        # index pages of sub-folders come after pages of the folder itself
-        subs = sorted(d for d in pages if d.startswith(folder + "/") and d.endswith("/index")
-                      and d.count("/") == folder.count("/") + 2)
-        self.content = [f"/{d}" for d, _ in entries] + [f"/{d}" for d in subs]
-        self.arguments = []
-        return super().run()
-
-
 class kb_listing(nodes.General, nodes.Element):
-    """Placeholder filled in at doctree-resolved."""
+    """Placeholder filled in by :class:`ResolveListings`."""
 
 
 def _placeholder(directive: SphinxDirective, kind: str) -> list[nodes.Node]:
     node = kb_listing(kind=kind, options=dict(directive.options))
     directive.set_source_info(node)
-    env = directive.env
-    if not hasattr(env, "kb_listing_docs"):
-        env.kb_listing_docs = set()
-    env.kb_listing_docs.add(env.docname)
     return [node]
 
 
@@ -126,7 +91,7 @@ class _Ctx:
             if m.get("type") == "page" or docname not in self.docs:
                 continue
             out.append((docname, page))
-        out.sort(key=lambda dp: (self.band_order(dp[1].meta.get("age_band")), *_sort_key(dp[1])))
+        out.sort(key=lambda dp: (self.band_order(dp[1].meta.get("age_band")), *dp[1].order_key))
         return out
 
     def band_order(self, band) -> int:
@@ -323,83 +288,44 @@ RENDERERS = {"pages": render_pages, "lesson-matrix": render_lesson_matrix,
              "facts-table": render_facts}
 
 
-def _resolve(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    nodes_ = list(doctree.findall(kb_listing))
-    if not nodes_:
-        return
-    ctx = _Ctx(app, fromdocname)
-    for node in nodes_:
-        node.replace_self(RENDERERS[node["kind"]](ctx, node["options"]))
+class ResolveListings(SphinxPostTransform):
+    """Fill the listing placeholders once the whole corpus is known (a
+    post-transform, as Sphinx resolves references: after every page is read,
+    for each page as it is written)."""
+
+    default_priority = 100
+
+    def run(self, **kwargs) -> None:
+        found = list(self.document.findall(kb_listing))
+        if not found:
+            return
+        ctx = _Ctx(self.app, self.env.docname)
+        for node in found:
+            node.replace_self(RENDERERS[node["kind"]](ctx, node["options"]))
 
 
-# ---------------------------------------------------------------------------
-# Status boxes under the title
+class ListingPages(EnvironmentCollector):
+    """Which pages hold listings: they are read again whenever any page is
+    added, changed or removed, since a listing shows every page."""
 
+    @staticmethod
+    def _pages(env) -> set:
+        if not hasattr(env, "kb_listing_docs"):
+            env.kb_listing_docs = set()
+        return env.kb_listing_docs
 
-def _insert_notices(app: Sphinx, doctree: nodes.document) -> None:
-    docname = app.env.docname
-    page = kb_pages(app.env).get(docname)
-    if page is None or not page.meta:
-        return
-    section = next(iter(doctree.findall(nodes.section)), None)
-    if section is None:
-        return
-    m = page.meta
-    boxes = []
-    if m.get("type") == "policy":
-        box = nodes.admonition(classes=["kb-box", "kb-policy-status", f"kb-status-{m.get('policy_status')}"])
-        box += nodes.title(text="现行状态")
-        items = nodes.bullet_list()
-        facts = [("文件", m.get("instrument")), ("适用地区", m.get("jurisdiction")),
-                 ("状态", STATUS_NAMES.get(m.get("policy_status"), m.get("policy_status"))),
-                 ("通过/发布", m.get("adopted")), ("施行", m.get("in_force")),
-                 ("修改", "、".join(str(a) for a in m.get("amended") or ()) or None),
-                 ("废止", m.get("repealed"))]
-        for label, value in facts:
-            if value:
-                items += nodes.list_item("", _para(f"{label}:{value}"))
-        if m.get("superseded_by"):
-            target = next((d for d, p in kb_pages(app.env).items() if p.meta.get("id") == m["superseded_by"]), None)
-            para = _para("取代它的是：")
-            if target:
-                para += _pending_doc(target)
-            else:
-                para += nodes.Text(m["superseded_by"])
-                logger.warning(f"superseded_by 指向的页面 {m['superseded_by']!r} 不存在 — 填写取代它的政策页面的 id",
-                               location=(docname, page.line_of("superseded_by")), type="kb", subtype=Code.FM003)
-            items += nodes.list_item("", para)
-        box += items
-        boxes.append(box)
-    if m.get("status") == "draft":
-        note = nodes.container(classes=["kb-draft-notice"])
-        note += _para("草稿：本页尚未经过专家审核，内容可能修改。")
-        boxes.insert(0, note)
-    title_index = section.first_child_matching_class(nodes.title)
-    pos = (title_index or 0) + 1
-    for offset, box in enumerate(boxes):
-        section.insert(pos + offset, box)
+    def clear_doc(self, app, env, docname) -> None:
+        self._pages(env).discard(docname)
 
+    def merge_other(self, app, env, docnames, other) -> None:
+        self._pages(env).update(d for d in self._pages(other) if d in docnames)
 
-def _pending_doc(docname: str):
-    from sphinx import addnodes
-    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{docname}",
-                                refexplicit=False, refwarn=True)
-    ref += nodes.inline(docname, docname)
-    return ref
+    def process_doc(self, app, doctree) -> None:
+        if next(iter(doctree.findall(kb_listing)), None) is not None:
+            self._pages(app.env).add(app.env.docname)
 
-
-def _outdated(app, env, added, changed, removed):
-    if added or changed or removed:
-        return sorted(getattr(env, "kb_listing_docs", set()) - set(removed))
-    return []
-
-
-def _purge(app, env, docname):
-    getattr(env, "kb_listing_docs", set()).discard(docname)
-
-
-def _merge(app, env, docnames, other):
-    env.kb_listing_docs = getattr(env, "kb_listing_docs", set()) | getattr(other, "kb_listing_docs", set())
+    def get_outdated_docs(self, app, env, added, changed, removed):
+        return sorted(self._pages(env) - set(removed)) if added or changed or removed else []
 
 
 def _visit_skip(self, node):
@@ -407,16 +333,13 @@ def _visit_skip(self, node):
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("tools.extensions.kb_model")
     app.add_node(kb_listing, **{fmt: (_visit_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo")})
-    app.add_directive("kb-toctree", KBTocTree)
     app.add_directive("kb-pages", _listing_directive("pages", PAGES_SPEC))
     app.add_directive("lesson-matrix", _listing_directive("lesson-matrix"))
     app.add_directive("coverage-matrix", _listing_directive("coverage-matrix"))
     app.add_directive("policy-timeline", _listing_directive("policy-timeline"))
     app.add_directive("facts-table", _listing_directive("facts-table", {"source": directives.unchanged}))
-    app.connect("doctree-read", _insert_notices)
-    app.connect("doctree-resolved", _resolve)
-    app.connect("env-get-outdated", _outdated)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    app.add_post_transform(ResolveListings)
+    app.add_env_collector(ListingPages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

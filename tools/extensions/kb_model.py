@@ -80,6 +80,6 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("kb_edition_audience", None, "env", types=(str, type(None)))
     app.add_config_value("kb_source_commit", buildinfo.source_commit(), "html", types=(str,))
     app.add_config_value("kb_code_digest", "", "env", types=(str,))
-    app.connect("config-inited", _config_inited, priority=400)
+    app.connect("config-inited", _config_inited)
     app.connect("env-before-read-docs", _read_front_matter)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

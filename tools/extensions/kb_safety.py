@@ -136,6 +136,7 @@ REFUSED = {"include": (Code.SAFE004, "它会把另一个文件插进页面"),
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("tools.extensions.kb_model")
     for name in REFUSED:
         app.add_directive(name, RefusedDirective, override=True)
     app.connect("builder-inited", _no_file_insertion)

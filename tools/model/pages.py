@@ -102,6 +102,11 @@ class Page:
     def type(self) -> str | None:
         return self.meta.get("type")
 
+    @property
+    def order_key(self) -> tuple:
+        """Where the page stands among its siblings: front-matter ``order``, then id."""
+        return (self.meta.get("order", 999), self.meta.get("id") or "")
+
     def line_of(self, *path) -> int:
         """File line of a front-matter value (the field's line if present)."""
         if self.fm_doc is None:

@@ -1,0 +1,45 @@
+"""Version, edition, build date and source commit, on every page and in
+every book: the footer of each web page, the ``{colophon}`` directive, and
+``kb_build_date`` / ``kb_edition`` for templates. The values come from
+``tools.buildinfo``, so a site and its editions agree."""
+from __future__ import annotations
+
+from html import escape
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from tools.buildinfo import build_date
+
+
+def _footer(app: Sphinx) -> None:
+    opts = dict(app.config.html_theme_options or {})
+    opts["extra_footer"] = (
+        f'<p class="kb-colophon">版本 {escape(app.config.release)} · {escape(app.config.kb_edition)} 版 · '
+        f"构建日期 {build_date()} · 源提交 {escape(app.config.kb_source_commit)}</p>"
+    )
+    app.config.html_theme_options = opts
+
+
+def _context(app, pagename, templatename, context, doctree):
+    context["kb_build_date"] = build_date()
+    context["kb_edition"] = app.config.kb_edition
+
+
+class ColophonDirective(SphinxDirective):
+    def run(self):
+        cfg = self.config
+        items = nodes.bullet_list()
+        for label, value in (("版本", cfg.release), ("版别", cfg.kb_edition), ("构建日期", build_date()),
+                             ("源提交", cfg.kb_source_commit)):
+            items += nodes.list_item("", nodes.paragraph(text=f"{label}:{value}"))
+        return [items]
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("tools.extensions.kb_model")
+    app.add_directive("colophon", ColophonDirective)
+    app.connect("builder-inited", _footer)
+    app.connect("html-page-context", _context)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -80,3 +80,16 @@ def test_no_raw_script_in_content(site):
         article = soup(site, path.relative_to(site)).select_one("article")
         assert article.find("script") is None
         assert not any(k.startswith("on") for tag in article.find_all(True) for k in tag.attrs)
+
+
+def test_educators_page_lists_lessons_in_school_order(site):
+    """小学 → 初中 → 高中 → 大学, by age_bands.yml's order (bands used to sort
+    as strings: 12-15, 15-18, 18+, then 9-12)."""
+    import re
+    page = soup(site, "source/audiences/educators.html")
+    stages = []
+    for a in page.select("article a.reference.internal"):
+        m = re.search(r"curriculum/(upper-primary|junior-secondary|senior-secondary|university)/", a["href"])
+        if m and (not stages or stages[-1] != m.group(1)):
+            stages.append(m.group(1))
+    assert stages == ["upper-primary", "junior-secondary", "senior-secondary", "university"], stages

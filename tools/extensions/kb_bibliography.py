@@ -114,18 +114,17 @@ class Cited(PageRecord):
 def _edition_bibliography(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """In an edition, the bibliography lists only what the edition's pages cite,
     and readers who are not educators get the entries without editors' notes."""
-    audience = app.config.kb_edition_audience
-    if not audience:
+    edition = getattr(app, "kb_edition", None)
+    if edition is None or not app.config.kb_edition_audience:
         return
     cited = Cited.union(app.env)
-    role = app.kb_data.audiences[audience].role if audience in app.kb_data.audiences else None
     for lst in doctree.findall(nodes.enumerated_list):
         if not lst.get("kb_bibliography"):
             continue
         for item in list(lst.children):
             if item.get("kb_key") not in cited:
                 lst.remove(item)
-            elif role != "educator":
+            elif not edition.shows("bibliography-note"):
                 for note in list(item.findall(nodes.inline)):
                     if "kb-bib-note" in note["classes"]:
                         note.parent.remove(note)

@@ -29,24 +29,23 @@ from tools.model.codes import Code
 
 from ._util import logger
 
-#: name -> (title, audience roles that see it; None = everyone)
+#: name -> title (who sees which box is decided by Edition.shows, in the model)
 BOXES = {
-    "teacher-note": ("教师提示", ("educator",)),
-    "answer-key": ("参考答案（仅供教师）", ("educator",)),
-    "parent-note": ("给家长的话", None),
-    "help-box": ("需要帮助时", None),
-    "history-note": ("历史背景", None),
+    "teacher-note": "教师提示",
+    "answer-key": "参考答案（仅供教师）",
+    "parent-note": "给家长的话",
+    "help-box": "需要帮助时",
+    "history-note": "历史背景",
 }
 
 
 class kb_box(nodes.admonition):
-    """An admonition that remembers which audiences may see it."""
+    """An admonition that remembers its kind and, for a passage, its audiences."""
 
 
-def _box(directive: SphinxDirective, name: str, title: str, roles=None, audiences=None) -> list[nodes.Node]:
+def _box(directive: SphinxDirective, name: str, title: str, audiences=None) -> list[nodes.Node]:
     node = kb_box(classes=["kb-box", f"kb-{name}"])
     node["kb_kind"] = name
-    node["kb_roles"] = list(roles or ())
     node["kb_audiences"] = list(audiences or ())
     directive.set_source_info(node)
     title_node = nodes.title(title, title)
@@ -64,8 +63,7 @@ class BoxDirective(SphinxDirective):
     optional_arguments = 0
 
     def run(self):
-        title, roles = BOXES[self.name]
-        return _box(self, self.name, title, roles)
+        return _box(self, self.name, BOXES[self.name])
 
 
 HELPLINES_TITLE = "求助电话"
@@ -112,8 +110,7 @@ class HelpBoxDirective(SphinxDirective):
     has_content = True
 
     def run(self):
-        title, roles = BOXES[self.name]
-        result = _box(self, self.name, title, roles)
+        result = _box(self, self.name, BOXES[self.name])
         lines = helpline_nodes(getattr(self.env.app, "kb_data", None))
         if lines is not None:
             result[0] += lines
@@ -212,23 +209,18 @@ def untitle_repeated_boxes(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def filter_for_edition(app: Sphinx, doctree: nodes.document) -> None:
-    """Drop boxes the edition's audience must not see."""
-    audience_id = app.config.kb_edition_audience
-    if not audience_id:
-        return
-    audience = app.kb_data.audiences.get(audience_id)
-    role = audience.role if audience else None
-    for node in list(doctree.findall(kb_box)):
-        roles, auds = node["kb_roles"], node["kb_audiences"]
-        if (roles and role not in roles) or (auds and audience_id not in auds):
-            node.parent.remove(node)
+    """Drop the boxes and sections the edition does not print (Edition.shows)."""
     edition = getattr(app, "kb_edition", None)
-    if edition is not None and role != "educator" and edition.educator_sections:
-        # the teacher's plan of a lesson (preparation, procedure, notes)
-        for section in list(doctree.findall(nodes.section)):
-            title = section.next_node(nodes.title)
-            if title is not None and title.parent is section and title.astext() in edition.educator_sections:
-                section.parent.remove(section)
+    if edition is None or not app.config.kb_edition_audience:
+        return
+    for node in list(doctree.findall(kb_box)):
+        if not edition.shows(node["kb_kind"], node["kb_audiences"]):
+            node.parent.remove(node)
+    # the teacher's plan of a lesson (preparation, procedure, notes)
+    for section in list(doctree.findall(nodes.section)):
+        title = section.next_node(nodes.title)
+        if title is not None and title.parent is section and not edition.shows(title.astext()):
+            section.parent.remove(section)
 
 
 def visit_kb_box(self, node):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.directives.other import TocTree
+from sphinx.util import docname_join
 
 from tools.model import edition_contents, edition_pages, load_corpus, load_editions
 from tools.model.codes import Code
@@ -86,10 +87,7 @@ def _missing_reference(app: Sphinx, env, node, contnode):
     """A {doc} link to a page that exists but is not in this edition."""
     if not app.config.kb_edition_audience or node.get("reftype") != "doc":
         return None
-    target = node["reftarget"].lstrip("/")
-    if not target.startswith("/") and not node["reftarget"].startswith("/"):
-        base = node.get("refdoc", "").rsplit("/", 1)[0]
-        target = f"{base}/{target}" if base else target
+    target = docname_join(node.get("refdoc", ""), node["reftarget"])
     if (app.srcdir / f"{target}.md").exists() and target not in env.found_docs:
         logger.warning(
             f"链接的页面 {target} 不在“{app.kb_edition.title}”版中，读者会看到一个死链接 — "

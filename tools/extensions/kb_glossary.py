@@ -63,7 +63,8 @@ class TermsUsed(PageRecord):
 def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """In an edition, the glossary holds the terms its pages use (and the terms
     those definitions point to); editors' notes on wording stay out of it."""
-    if not app.config.kb_edition_audience:
+    edition = getattr(app, "kb_edition", None)
+    if edition is None or not app.config.kb_edition_audience:
         return
     used = TermsUsed.union(app.env)
     for dl in doctree.findall(nodes.definition_list):
@@ -75,7 +76,7 @@ def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> Non
                 dl.remove(item)
                 continue
             for para in list(item.findall(nodes.paragraph)):
-                if "kb-deprecated-forms" in para["classes"]:
+                if "kb-deprecated-forms" in para["classes"] and not edition.shows("deprecated-forms"):
                     para.parent.remove(para)
 
 

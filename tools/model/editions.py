@@ -11,6 +11,16 @@ from .data import load_data
 from .pages import Page
 
 FORMATS = ("web", "epub", "pdf", "pdf-print", "docx", "zip")
+
+#: Parts of a page that only some readers get: part -> the audience roles that
+#: see it (an empty tuple: no edition prints it). Everything else is for all.
+PART_ROLES = {
+    "teacher-note": ("educator",),
+    "answer-key": ("educator",),
+    "editor-note": (),
+    "bibliography-note": ("educator",),   # the context line under a reference
+    "deprecated-forms": (),               # the glossary's list of wordings not to use
+}
 EXTENSIONS = {"web": "", "epub": ".epub", "pdf": ".pdf", "pdf-print": "-print.pdf", "docx": ".docx", "zip": ".zip"}
 
 
@@ -28,6 +38,20 @@ class Edition:
     language: str
     appendices: tuple[str, ...] = field(default=())
     educator_sections: tuple[str, ...] = field(default=())
+    role: str = "learner"  # the audience's role (audiences.yml): learner, educator or adult
+
+    def shows(self, part: str, audiences=()) -> bool:
+        """Does this edition print ``part``: a box (teacher-note, editor-note,
+        a for-audience passage naming ``audiences``…) or a section title (the
+        teacher's plan of a lesson)? The one place that decides; the build's
+        filter, the checker's rules and the publisher ask here."""
+        if audiences:
+            return self.audience in audiences
+        if part in PART_ROLES:
+            return self.role in PART_ROLES[part]
+        if part in self.educator_sections:
+            return self.role == "educator"
+        return True
 
     def output(self, fmt: str) -> str:
         """Output path of a cell, relative to the build directory."""
@@ -39,7 +63,8 @@ class Edition:
 
 @functools.lru_cache(maxsize=4)
 def _load(root: Path) -> dict[str, Edition]:
-    data = load_data(root).editions_data
+    kb = load_data(root)
+    data = kb.editions_data
     defaults = data.get("defaults", {})
     out = {}
     for e in data.get("editions", []):
@@ -53,6 +78,7 @@ def _load(root: Path) -> dict[str, Edition]:
             language=e.get("language", defaults.get("language", "zh-CN")),
             appendices=tuple(e.get("appendices", defaults.get("appendices", ()))),
             educator_sections=tuple(e.get("educator_sections", defaults.get("educator_sections", ()))),
+            role=kb.audiences[e["audience"]].role if e["audience"] in kb.audiences else "adult",
         )
     return out
 

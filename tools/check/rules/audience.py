@@ -6,6 +6,8 @@ dead link).
 """
 from __future__ import annotations
 
+from sphinx.util import docname_join
+
 from tools.model import Problem, edition_contents, load_corpus, load_editions
 from tools.model.codes import Code
 
@@ -27,9 +29,6 @@ def check(doc):
     return out
 
 
-TEACHER_ONLY = {"teacher-note", "answer-key"}
-
-
 @rule(Code.AUD002, "links within editions", corpus=True)
 def check_links(docs):
     """Every {doc} link of a page in an edition points to a page of that
@@ -42,19 +41,14 @@ def check_links(docs):
     out = []
     for edition in load_editions(data.root).values():
         members = set(edition_contents(edition, corpus))
-        educator = data.audiences.get(edition.audience) is not None and \
-            data.audiences[edition.audience].is_educator
         for d in docs:
             key = d.path[:-3] if d.path.endswith(".md") else d.path
             if key not in members:
                 continue
-            base = key.rsplit("/", 1)[0]
             for line, target, containers in _all_doc_links(d):
-                if not educator and TEACHER_ONLY & set(containers):
-                    continue
-                if "for-audience" in containers:
-                    continue
-                ref = target.lstrip("/") if target.startswith("/") else f"{base}/{target}"
+                if not all(edition.shows(c) for c in containers) or "for-audience" in containers:
+                    continue  # a box this edition does not print (for-audience: checked by the build)
+                ref = docname_join(key, target)
                 if ref in corpus and ref not in members:
                     out.append(Problem(d.path, line, 1, Code.AUD002, "error",
                                        f"本页收在“{edition.title}”里，但链接的页面 {target} 不在这个版本中，读者会看到死链接。",

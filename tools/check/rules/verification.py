@@ -26,7 +26,6 @@ from ..registry import rule
 
 MARKER = re.compile(r"待核实|待核对|待查证|待确认|未核实|未核对|未经核实|尚未核实"
                     r"|(?:没有|未能|尚未)[^。，；、\n]{0,2}(?:核实|核对|查证)|(?:尚未|未能)[^。，；、\n]{0,2}查到")
-TEACHER_BOXES = {"teacher-note", "answer-key"}
 CITE = re.compile(r"\{cite\}`([^`]+)`")
 FACTS_TABLE = re.compile(r"^\s*(?:```+|:::+)\s*\{facts-table\}")
 OPTION = re.compile(r"^\s*:source:\s*(\S+)")
@@ -57,17 +56,13 @@ def _section_of(doc):
 
 
 def _keeps(edition, role, containers, line, fences, section) -> bool:
-    if "editor-note" in containers:
-        return False
-    if TEACHER_BOXES & set(containers) and role != "educator":
+    if not all(edition.shows(c) for c in containers if c != "for-audience"):
         return False
     if "for-audience" in containers:
         for start, end, auds in fences:
-            if start <= line <= end and edition.audience not in auds:
+            if start <= line <= end and not edition.shows("for-audience", auds):
                 return False
-    if role != "educator" and section(line) in edition.educator_sections:
-        return False
-    return True
+    return edition.shows(section(line))
 
 
 def _first_text(doc, block) -> str:

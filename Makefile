@@ -15,7 +15,7 @@ export SOURCE_DATE_EPOCH
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := all
-.PHONY: all help setup html editions edition check fix new test preview bench clean
+.PHONY: all help setup html editions edition check fix new test test-fast preview bench clean
 
 all: setup editions html ## set up, then build every edition and the site
 
@@ -47,10 +47,14 @@ new: setup ## start a page: make new TYPE=case-study|lesson|policy [ID=… TITLE
 fix: setup ## apply the checker's safe fixes (Chinese typography)
 	$(PY) -m tools.check --fix
 
-test: setup ## run the whole test suite (builds, browser, checks, doc8)
+test: setup ## run the whole test suite (builds, browser, checks, doc8), on every core
 	$(PY) -m tools.check
 	$(VENV)/bin/doc8 -e .md --max-line-length 10000 curriculum policies case-studies source
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(JOBS) --dist loadgroup
+
+test-fast: setup ## the edit loop (about a minute): checker, model, extensions, tools, one edition of one format
+	$(PY) -m tools.check
+	$(PY) -m pytest -q -n $(JOBS) -m "not slow and not browser"
 
 preview: setup ## live preview at http://127.0.0.1:8000 while you edit
 	$(VENV)/bin/sphinx-autobuild -b html -d $(BUILDDIR)/doctrees/preview . $(BUILDDIR)/preview --host 127.0.0.1 --port 8000 --ignore "$(BUILDDIR)/*" --ignore ".venv/*"

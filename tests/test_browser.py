@@ -16,7 +16,8 @@ import pytest
 
 from conftest import ROOT, chromium_path
 
-pytestmark = pytest.mark.browser
+# the site is built once per worker: keep its users on one worker
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

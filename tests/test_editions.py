@@ -15,7 +15,8 @@ import pytest
 from conftest import ROOT
 from tools.model import edition_pages, load_corpus, load_data, load_editions
 
-pytestmark = pytest.mark.slow
+# one worker builds the matrix once (make test runs the suite with pytest-xdist)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("matrix")]
 
 EDITIONS = load_editions(ROOT)
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -253,6 +253,7 @@ def poisoned(tmp_path_factory):
     return root, marks
 
 
+@pytest.mark.xdist_group("poisoned")
 def test_model_and_build_refuse_every_payload(poisoned):
     root, marks = poisoned
     rc, out, _, _ = run_bounded([sys.executable, "-m", "tools.check", "--root", str(root / "src"),
@@ -310,6 +311,7 @@ def assert_no_dialog(folder: Path, limit: int | None = None) -> int:
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group("poisoned")
 def test_payloads_stay_text_on_the_site(poisoned):
     root, marks = poisoned
     rc, out, _, _ = run_bounded([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(ROOT),
@@ -324,6 +326,7 @@ def test_payloads_stay_text_on_the_site(poisoned):
 
 @pytest.mark.slow
 @pytest.mark.browser
+@pytest.mark.xdist_group("poisoned")
 def test_payloads_stay_text_in_every_edition_format(poisoned):
     """A learner edition and the educators' edition, every format, from the
     poisoned sources (built with --allow-warnings: the strict build refuses)."""

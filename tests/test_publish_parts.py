@@ -84,3 +84,4 @@ def test_printshop_copy_boxes_marks_and_padding(tmp_path, cover):
         marks = s.pages[1].obj.Contents
         streams = marks if isinstance(marks, pikepdf.Array) else [marks]
         assert any(b"/Artifact BMC q 0.25 w 0 G" in st.read_bytes() for st in streams)
+

@@ -2,10 +2,13 @@
 generated pages reflect the front matter."""
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
 from tools.model import iter_content_files, load_data, read_page
+
+pytestmark = pytest.mark.xdist_group("site")
 
 
 def soup(site, path):

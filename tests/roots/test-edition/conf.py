@@ -1,10 +1,2 @@
-project = "test-kb"
-language = "zh_CN"
-root_doc = "source/index"
-exclude_patterns = ["source/_data/**", "_build"]
-extensions = ["tools.extensions"]
-myst_enable_extensions = ["colon_fence", "substitution"]
-myst_title_to_header = True
-myst_disable_syntax = ["html_block", "html_inline"]
-nitpicky = True
-html_search_language = "zh"
+# The settings all fixture projects share: tests/roots/common_conf.py
+from tests.roots.common_conf import *  # noqa: F401,F403

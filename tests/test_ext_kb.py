@@ -90,3 +90,17 @@ def test_front_matter_errors_name_file_and_line(app):
     assert re.search(r"curriculum/a-first\.md:5: WARNING: audiences 中的读者 'teachers' 不存在。 — ", w)
     # broken YAML, at the offending line of the file
     assert re.search(r"curriculum/b-second\.md:13: WARNING: 元数据：YAML 格式有误", w), w
+
+
+@pytest.mark.sphinx("html", testroot="kb", freshenv=True)
+def test_write_in_lines_and_lesson_terms(app):
+    """练一练 gets full-measure lines to write on; 词语 lists the glossary terms
+    the lesson links to, with their definitions from terms.yml."""
+    app.build()
+    assert warnings(app) == ""
+    page = html(app, "curriculum/a-first")
+    assert len(page.select(".kb-write-in .kb-write-line")) == 3
+    terms = page.select_one("dl.kb-lesson-terms")
+    assert terms is not None
+    assert [dt.get_text(strip=True) for dt in terms.select("dt")] == ["青春期"]
+    assert terms.select_one("dd").get_text(strip=True)

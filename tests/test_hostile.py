@@ -468,3 +468,18 @@ def test_hostile_pages_fail_an_edition_cleanly(tmp_path):
         left = [p for p in (build / folder).glob("*")] if (build / folder).exists() else []
         assert left == [], left  # neither a partial file nor a staging folder
     assert seconds < 600 and peak < PEAK_MB
+
+
+def test_svg_figure_with_script_is_refused(tmp_path):
+    """An SVG published beside the site runs its script when opened alone:
+    figures may only draw."""
+    root = tmp_path / "kb"
+    shutil.copytree(ROOT / "tests" / "roots" / "test-kb", root)
+    shutil.copyfile(HOSTILE / "script.svg", root / "curriculum" / "figure.svg")
+    rc, out, seconds, peak = run_bounded([sys.executable, "-m", "tools.check", "--root", str(root)], cwd=ROOT)
+    found = {(int(m[1]), m[2]) for m in re.finditer(r"^curriculum/figure\.svg:(\d+):\d+: SAFE005 error: (.*?) —", out, re.M)}
+    assert rc == 1 and {line for line, _ in found} == {3, 4, 5, 6}, out
+    rc, out, seconds, peak = run_bounded(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-n", "-d", "_build/doctrees", ".", "_build/html"],
+        cwd=root, env={"PYTHONPATH": str(ROOT)})
+    assert "curriculum/figure.svg:4: WARNING: SVG 图片里有不允许的内容" in out, out[-2000:]

@@ -54,7 +54,7 @@ def _box(directive: SphinxDirective, name: str, title: str, audiences=None) -> l
     # A line of underscores inside a box is a writing line on a handout, not a
     # section break (docutils does not allow transitions inside a box).
     for rule in list(node.findall(nodes.transition)):
-        rule.replace_self(nodes.paragraph("", "\u00a0", classes=["kb-write-line"]))
+        rule.replace_self(write_line())
     return [node]
 
 
@@ -181,6 +181,28 @@ class ForAudienceDirective(SphinxDirective):
         return _box(self, "for-audience", "仅供" + "、".join(names), audiences=ids)
 
 
+def write_line() -> nodes.paragraph:
+    """One line to write on: full measure, tall enough for a pen (kb.css and
+    the print styles draw it; other formats keep the empty line)."""
+    return nodes.paragraph("", "\u00a0", classes=["kb-write-line"])
+
+
+class WriteInDirective(SphinxDirective):
+    """``:::{write-in}`` with ``:lines: 3``: space to write an answer, the one
+    write-in component of every worksheet and exercise (at most 20 lines)."""
+
+    has_content = False
+    option_spec = {"lines": directives.positive_int}
+
+    def run(self):
+        count = min(self.options.get("lines", 2), 20)
+        box = nodes.container(classes=["kb-write-in"])
+        self.set_source_info(box)
+        for _ in range(count):
+            box += write_line()
+        return [box]
+
+
 def blank_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{blank}`8``` — a write-in space of 8 characters on a handout.
 
@@ -241,6 +263,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("activity", ActivityDirective)
     app.add_directive("handout", HandoutDirective)
     app.add_directive("for-audience", ForAudienceDirective)
+    app.add_directive("write-in", WriteInDirective)
     app.add_role("blank", blank_role)
     # before the environment collectors (priority 500) record the table of contents
     app.connect("doctree-read", filter_for_edition, priority=100)

@@ -10,6 +10,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.domains.std import make_glossary_term
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from ._util import PageRecord
@@ -60,6 +61,50 @@ class TermsUsed(PageRecord):
                 if ref.get("reftype") == "term"}
 
 
+class lesson_terms(nodes.General, nodes.Element):
+    """Placeholder of ``{lesson-terms}``, filled by :class:`ResolveLessonTerms`."""
+
+
+class LessonTermsDirective(SphinxDirective):
+    """``:::{lesson-terms}``: the 词语 of a lesson, the glossary terms the page
+    links to with ``{term}``, each with its definition, in the order of the
+    glossary (so a word is defined once, in terms.yml)."""
+
+    has_content = False
+
+    def run(self):
+        node = lesson_terms()
+        self.set_source_info(node)
+        return [node]
+
+
+class ResolveLessonTerms(SphinxPostTransform):
+    default_priority = 100
+
+    def run(self, **kwargs) -> None:
+        found = list(self.document.findall(lesson_terms))
+        if not found:
+            return
+        terms = self.app.kb_data.terms
+        used = TermsUsed.store(self.env).get(self.env.docname, set())
+        names = [t for t in sorted(terms, key=lambda t: t.encode("gb18030")) if t.lower() in used]
+        for node in found:
+            if not names:
+                node.replace_self(nodes.paragraph(text="（本课没有链接术语表中的词语。）"))
+                continue
+            dl = nodes.definition_list(classes=["kb-lesson-terms"])
+            for name in names:
+                item = nodes.definition_list_item()
+                item += nodes.term(name, name)
+                item += nodes.definition("", nodes.paragraph(text=terms[name].definition))
+                dl += item
+            node.replace_self(dl)
+
+
+def _visit_skip(self, node):
+    raise nodes.SkipNode
+
+
 def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """In an edition, the glossary holds the terms its pages use (and the terms
     those definitions point to); editors' notes on wording stay out of it."""
@@ -82,6 +127,9 @@ def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 
 def setup(app: Sphinx) -> dict:
     app.add_directive("kb-glossary", GlossaryDirective)
+    app.add_directive("lesson-terms", LessonTermsDirective)
+    app.add_node(lesson_terms, **{fmt: (_visit_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo")})
+    app.add_post_transform(ResolveLessonTerms)
     app.setup_extension("tools.extensions.kb_model")
     app.add_env_collector(TermsUsed)
     app.connect("doctree-resolved", _edition_glossary)

@@ -70,6 +70,7 @@ class Code(StrEnum):
     SAFE002 = "SAFE002", "不安全的链接协议"
     SAFE003 = "SAFE003", "引用网址或知识库以外的图片"
     SAFE004 = "SAFE004", "插入其他文件的指令"
+    SAFE005 = "SAFE005", "SVG 图片里有脚本或外部引用"
     SAFEG001 = "SAFEG001", "敏感话题没有求助框"
     SAFEG002 = "SAFEG002", "教师提示没有转介途径"
     HELP001 = "HELP001", "求助框里手写了电话号码"

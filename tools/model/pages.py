@@ -280,8 +280,53 @@ def iter_content_files(root: str | Path) -> list[Path]:
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
 
+#: what an SVG figure may not contain: it is published as a file of the site,
+#: and opened on its own it runs in the site's origin
+SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "use", "image", "a", "animate", "set",
+                 "handler", "listener"}
+MAX_SVG_BYTES = 1_000_000
+
+
+def svg_problems(path: Path, rel: str) -> list[Problem]:
+    """An SVG figure must be a drawing only: no script, no event handlers, no
+    links or references outside itself, no embedded documents."""
+    from lxml import etree
+
+    def bad(line: int, what: str) -> Problem:
+        return Problem(rel, line, 1, Code.SAFE005, ERROR, f"SVG 图片里有不允许的内容：{what}。",
+                       "图片只画图形和文字：删去脚本、on… 事件属性、链接和引用外部文件的部分；"
+                       "用绘图软件导出时选“纯 SVG / 优化的 SVG”。")
+    if path.stat().st_size > MAX_SVG_BYTES:
+        return [bad(1, f"文件过大（超过 {MAX_SVG_BYTES // 1000} KB）")]
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+    try:
+        tree = etree.parse(str(path), parser)
+    except etree.XMLSyntaxError as exc:
+        return [bad(exc.lineno or 1, "不是格式正确的 SVG 文件")]
+    out = []
+    if tree.docinfo.internalDTD or tree.docinfo.doctype:
+        out.append(bad(1, "DOCTYPE 声明"))
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = etree.QName(el).localname
+        if tag in SVG_FORBIDDEN:
+            out.append(bad(el.sourceline or 1, f"<{tag}> 元素"))
+        for attr, value in el.attrib.items():
+            name = etree.QName(attr).localname
+            if name.lower().startswith("on"):
+                out.append(bad(el.sourceline or 1, f"事件属性 {name}"))
+            elif name == "href" and not value.startswith("#"):
+                out.append(bad(el.sourceline or 1, f"指向外部的链接 {value[:40]}"))
+            elif "url(" in value and "url(#" not in value.replace(" ", ""):
+                out.append(bad(el.sourceline or 1, "引用外部资源的 url()"))
+        if tag == "style" and el.text and ("@import" in el.text or "url(" in el.text.replace("url(#", "")):
+            out.append(bad(el.sourceline or 1, "样式里引用外部资源"))
+    return out
+
+
 def unsafe_paths(root: str | Path) -> list[Problem]:
-    """Symbolic links and odd names anywhere in the content folders.
+    """Symbolic links, odd names and unsafe SVG figures in the content folders.
 
     A link in a pull request could make the build read (and publish) a file
     from outside the repository, or walk the whole disk; a name with control
@@ -309,6 +354,8 @@ def unsafe_paths(root: str | Path) -> list[Problem]:
                     out.append(Problem(shown, 1, 1, Code.FILE005, ERROR,
                                        "文件名里有空格、中文或看不见的控制字符（例如从右向左的方向符）。",
                                        "文件名只用英文字母、数字和连字符，例如 cs-youth-clinic.md。"))
+                elif name.lower().endswith(".svg"):
+                    out.extend(svg_problems(full, rel))
     return out
 
 

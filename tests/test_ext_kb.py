@@ -104,3 +104,5 @@ def test_write_in_lines_and_lesson_terms(app):
     assert terms is not None
     assert [dt.get_text(strip=True) for dt in terms.select("dt")] == ["青春期"]
     assert terms.select_one("dd").get_text(strip=True)
+    ruby = page.select_one("ruby")
+    assert ruby is not None and ruby.select_one("rt").get_text() == "gāo wán" and ruby.get_text().startswith("睾丸")

@@ -203,6 +203,43 @@ class WriteInDirective(SphinxDirective):
         return [box]
 
 
+class kb_ruby(nodes.Inline, nodes.TextElement):
+    """A word with its reading: ``{ruby}`睾丸|gāo wán```."""
+
+
+def ruby_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{ruby}`睾丸|gāo wán``` — the reading of a rare word, above it on the
+    web and in EPUB (<ruby>), in brackets after it where ruby cannot be drawn."""
+    base, sep, reading = text.partition("|")
+    if not sep or not base.strip() or not reading.strip():
+        msg = inliner.reporter.warning(f"ruby 的写法是 {{ruby}}`词语|读音`，例如 {{ruby}}`睾丸|gāo wán`:{text!r}",
+                                       line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    node = kb_ruby(rawtext, base.strip())
+    node["reading"] = reading.strip()
+    return [node], []
+
+
+def visit_ruby_html(self, node):
+    self.body.append("<ruby>" + self.encode(node.astext()) + "<rp>（</rp><rt>" + self.encode(node["reading"])
+                     + "</rt><rp>）</rp></ruby>")
+    raise nodes.SkipNode
+
+
+def visit_ruby_text(self, node):
+    """Where ruby cannot be drawn: the reading in brackets after the word."""
+    text = f"{node.astext()}（{node['reading']}）"
+    if hasattr(self, "add_text"):  # the text builder
+        self.add_text(text)
+    else:
+        self.body.append(self.encode(text) if hasattr(self, "encode") else text)
+    raise nodes.SkipNode
+
+
+def depart_ruby(self, node):
+    pass
+
+
 def blank_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{blank}`8``` — a write-in space of 8 characters on a handout.
 
@@ -264,6 +301,10 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("handout", HandoutDirective)
     app.add_directive("for-audience", ForAudienceDirective)
     app.add_directive("write-in", WriteInDirective)
+    app.add_node(kb_ruby, html=(visit_ruby_html, depart_ruby), text=(visit_ruby_text, depart_ruby),
+                 latex=(visit_ruby_text, depart_ruby), man=(visit_ruby_text, depart_ruby),
+                 texinfo=(visit_ruby_text, depart_ruby))
+    app.add_role("ruby", ruby_role)
     app.add_role("blank", blank_role)
     # before the environment collectors (priority 500) record the table of contents
     app.connect("doctree-read", filter_for_edition, priority=100)

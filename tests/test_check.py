@@ -358,3 +358,26 @@ def test_every_code_is_registered_in_the_model():
                 raise AssertionError(f"{f.relative_to(ROOT)}: code {node.value} written as a string; use Code.{node.value}")
     assert used and used <= set(Code.__members__)
     assert all(c.summary for c in Code)
+
+
+def test_lesson_rules_follow_the_bands_data(tmp_path):
+    """With student parts, reading length and class period set for 12–15 in
+    age_bands.yml, a lesson without them is reported at its lines; the same
+    rules stay quiet on a lesson that has them."""
+    lessons = ROOT / "tests" / "fixtures" / "lessons"
+    root = _project(tmp_path, {"curriculum/junior-secondary/bad.md": (lessons / "lesson-bad.md").read_text(encoding="utf-8"),
+                               "curriculum/junior-secondary/good.md": (lessons / "lesson-good.md").read_text(encoding="utf-8")})
+    bands = root / "source" / "_data" / "age_bands.yml"
+    bands.write_text(bands.read_text(encoding="utf-8").replace(
+        '    name: 12–15 岁（初中）\n',
+        '    name: 12–15 岁（初中）\n    period_minutes: 45\n    reading_min_chars: 40\n'
+        '    student_parts: [学习目标, 读一读, 想一想, 练一练, 词语]\n'), encoding="utf-8")
+    result = check_files(["curriculum/junior-secondary/bad.md", "curriculum/junior-secondary/good.md"], root,
+                         use_cache=False)
+    got = {(p.line, p.code) for p in result.problems if p.path.endswith("bad.md") and p.code.startswith("LES")}
+    want = expected(lessons / "lesson-bad.md") | {(16, "LES001"), (8 + 3, "LES004")}  # 练一练/词语 missing; duration
+    assert want <= got, (sorted(want - got), sorted(got))
+    les001 = [p.message for p in result.problems if p.path.endswith("bad.md") and p.code == "LES001"]
+    assert any("练一练" in m for m in les001) and any("词语" in m for m in les001)
+    quiet = [p.text() for p in result.problems if p.path.endswith("good.md") and p.code.startswith("LES")]
+    assert quiet == []

@@ -65,6 +65,10 @@ class Code(StrEnum):
     RES006 = "RES006", "下划线画的填空线"
     DUP001 = "DUP001", "几乎相同的段落"
     CASE001 = "CASE001", "案例段落没有写出处"
+    LES001 = "LES001", "课缺少给学生的部分"
+    LES002 = "LES002", "读一读太短"
+    LES003 = "LES003", "学生读的部分里有写给老师的内容"
+    LES004 = "LES004", "活动时间与一节课的长度不符"
     # safety, privacy, accessibility, typography
     SAFE001 = "SAFE001", "原始 HTML 或 raw 指令"
     SAFE002 = "SAFE002", "不安全的链接协议"

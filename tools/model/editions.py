@@ -12,15 +12,6 @@ from .pages import Page
 
 FORMATS = ("web", "epub", "pdf", "pdf-print", "docx", "zip")
 
-#: Parts of a page that only some readers get: part -> the audience roles that
-#: see it (an empty tuple: no edition prints it). Everything else is for all.
-PART_ROLES = {
-    "teacher-note": ("educator",),
-    "answer-key": ("educator",),
-    "editor-note": (),
-    "bibliography-note": ("educator",),   # the context line under a reference
-    "deprecated-forms": (),               # the glossary's list of wordings not to use
-}
 EXTENSIONS = {"web": "", "epub": ".epub", "pdf": ".pdf", "pdf-print": "-print.pdf", "docx": ".docx", "zip": ".zip"}
 
 
@@ -37,20 +28,21 @@ class Edition:
     publisher: str
     language: str
     appendices: tuple[str, ...] = field(default=())
-    educator_sections: tuple[str, ...] = field(default=())
+    #: part of a page (a box kind or a section title) -> the audience roles
+    #: that get it; a part not listed is for everyone (editions.yml ``parts``)
+    parts: dict = field(default_factory=dict, hash=False, compare=False)
     role: str = "learner"  # the audience's role (audiences.yml): learner, educator or adult
 
     def shows(self, part: str, audiences=()) -> bool:
         """Does this edition print ``part``: a box (teacher-note, editor-note,
         a for-audience passage naming ``audiences``…) or a section title (the
-        teacher's plan of a lesson)? The one place that decides; the build's
-        filter, the checker's rules and the publisher ask here."""
+        teacher's plan of a lesson)? The one place that decides (from the
+        ``parts`` table of editions.yml); the build's filter, the checker's
+        rules and the publisher ask here."""
         if audiences:
             return self.audience in audiences
-        if part in PART_ROLES:
-            return self.role in PART_ROLES[part]
-        if part in self.educator_sections:
-            return self.role == "educator"
+        if part in self.parts:
+            return self.role in self.parts[part]
         return True
 
     def output(self, fmt: str) -> str:
@@ -77,7 +69,7 @@ def _load(root: Path) -> dict[str, Edition]:
             publisher=e.get("publisher", defaults.get("publisher", "")),
             language=e.get("language", defaults.get("language", "zh-CN")),
             appendices=tuple(e.get("appendices", defaults.get("appendices", ()))),
-            educator_sections=tuple(e.get("educator_sections", defaults.get("educator_sections", ()))),
+            parts={k: tuple(v or ()) for k, v in {**(defaults.get("parts") or {}), **(e.get("parts") or {})}.items()},
             role=kb.audiences[e["audience"]].role if e["audience"] in kb.audiences else "adult",
         )
     return out

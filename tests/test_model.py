@@ -44,3 +44,18 @@ def test_age_bands_in_school_order_from_the_data():
     from tools.new import band_audiences
     assert band_audiences(data) == {"9-12": "upper-primary", "12-15": "junior-secondary",
                                     "15-18": "senior-secondary", "18+": "university"}
+
+
+def test_an_id_given_twice_in_a_data_file_is_reported_and_left_out(tmp_path):
+    """Two writers adding the same glossary word: the second entry would
+    silently replace the first; it is reported at its line and left out."""
+    import shutil
+    shutil.copytree(ROOT / "source" / "_data", tmp_path / "source" / "_data")
+    terms = tmp_path / "source" / "_data" / "terms.yml"
+    text = terms.read_text(encoding="utf-8")
+    terms.write_text(text + "  - term: 青春期\n    definition: 第二个定义。\n    historical: false\n", encoding="utf-8")
+    from tools.model.data import _load_data
+    data = _load_data((tmp_path).resolve())
+    dup = [p for p in data.problems if p.code == "DATA002" and "青春期" in p.message]
+    assert dup and dup[0].line == len(text.splitlines()) + 1
+    assert data.terms["青春期"].definition != "第二个定义。"

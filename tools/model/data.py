@@ -146,6 +146,35 @@ def _schema_message(err) -> str:
     return f"{where}：不符合要求（{err.validator}）"
 
 
+#: data file -> (list key, id field) of the entries that must be unique
+UNIQUE = {"facts.yml": ("facts", "id"), "terms.yml": ("terms", "term"), "bibliography.yml": ("entries", "key"),
+          "audiences.yml": ("audiences", "id"), "age_bands.yml": ("age_bands", "id"),
+          "case_topics.yml": ("case_topics", "id"), "editions.yml": ("editions", "audience")}
+
+
+def _duplicates(rel: str, doc: yamlio.YamlDoc, name: str, kb: KBData) -> None:
+    """An id given twice: the second entry is reported and left out (it
+    would otherwise silently replace the first)."""
+    if name not in UNIQUE or not isinstance(doc.data, dict):
+        return
+    key, field_ = UNIQUE[name]
+    entries = doc.data.get(key)
+    if not isinstance(entries, list):
+        return
+    seen: dict[str, int] = {}
+    keep = []
+    for i, entry in enumerate(entries):
+        value, line = str(entry.get(field_)), doc.line_of((key, i))
+        if value in seen:
+            kb.problems.append(Problem(rel, line, 1, Code.DATA002, ERROR,
+                                       f"{field_} “{value}”重复了：第 {seen[value]} 行已经有这一条。",
+                                       "合并成一条（保留更好的定义或出处），删去另一条。"))
+        else:
+            seen[value] = line
+            keep.append(entry)
+    entries[:] = keep
+
+
 def _read(root: Path, kb: KBData, name: str) -> yamlio.YamlDoc:
     """A data file, read and checked: problems go to ``kb.problems``, and the
     entries that do not fit the schema are removed before anyone reads them."""
@@ -179,6 +208,7 @@ def _read(root: Path, kb: KBData, name: str) -> yamlio.YamlDoc:
         for k, v in doc.node.value:
             if k.value == key:
                 del v.value[index]
+    _duplicates(rel, doc, name, kb)
     for fpath, text in strings(doc.data):
         found = markup_in(text)
         if found:

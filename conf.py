@@ -46,6 +46,7 @@ extensions = [
     "tools.extensions.kb_listings",
     "tools.extensions.kb_safety",
     "tools.extensions.kb_site",
+    "tools.extensions.kb_typst",
 ]
 
 nitpicky = True

@@ -237,9 +237,18 @@ def depart_kb_box(self, node):
     self.depart_admonition(node)
 
 
+def visit_kb_box_typst(self, node):
+    """Print (tools.extensions.kb_typst): a box of the kind the templates style."""
+    self.open_box(node, node.get("kb_kind", "box"))
+
+
+def depart_kb_box_typst(self, node):
+    self.close_box(node, node.get("kb_kind", "box"))
+
+
 def setup(app: Sphinx) -> dict:
-    app.add_node(kb_box, **{fmt: (visit_kb_box, depart_kb_box)
-                            for fmt in ("html", "latex", "text", "man", "texinfo")})
+    app.add_node(kb_box, typst=(visit_kb_box_typst, depart_kb_box_typst),
+                 **{fmt: (visit_kb_box, depart_kb_box) for fmt in ("html", "latex", "text", "man", "texinfo")})
     for name in BOXES:
         app.add_directive(name, HelpBoxDirective if name == "help-box" else BoxDirective)
     app.add_directive("editor-note", EditorNoteDirective)

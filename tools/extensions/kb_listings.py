@@ -397,7 +397,7 @@ def _visit_skip(self, node):
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_node(kb_listing, **{fmt: (_visit_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo")})
+    app.add_node(kb_listing, **{fmt: (_visit_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo", "typst")})
     app.add_directive("kb-toctree", KBTocTree)
     app.add_directive("kb-pages", _listing_directive("pages", PAGES_SPEC))
     app.add_directive("lesson-matrix", _listing_directive("lesson-matrix"))

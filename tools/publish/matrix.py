@@ -57,7 +57,7 @@ def build_audience(audience: str, formats: list[str], root: Path | None = None) 
 
 
 def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellResult]:
-    from . import docx, epub, pdf, web
+    from . import docx, epub, pdf, printdoc, printshop, web
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(common.source_date_epoch()))
     data = load_data(root)
@@ -107,23 +107,21 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
         (work / "pages.json").unlink(missing_ok=True)
 
     def print_html():
-        return pdf.print_document(edition, work, doctrees, overrides, drafts, cover, release,
-                                  edition_contents(edition, corpus))
+        return printdoc.print_document(edition, work, doctrees, overrides, drafts, cover, release,
+                                       edition_contents(edition, corpus))
 
-    reading = {"pdf": None}
+    book: dict[str, Path] = {}
 
-    def reading_copy(t):
-        pdf.build(print_html(), edition, t)
-        reading["pdf"] = t
+    def typst_book() -> Path:
+        """The edition's Typst book, written once for the reading and print-shop copies."""
+        if "typ" not in book:
+            book["typ"] = pdf.write_book(work, doctrees, overrides)
+        return book["typ"]
 
     if "pdf" in formats:
-        cell("pdf", reading_copy)
+        cell("pdf", lambda t: pdf.build(typst_book(), t))
     if "pdf-print" in formats:
-        def _printshop(t):
-            if reading["pdf"] is None:  # built alone: typeset a reading copy in the work folder
-                reading_copy(work / "reading.pdf")
-            pdf.make_printshop(reading["pdf"], t, edition.cover_color)
-        cell("pdf-print", _printshop)
+        cell("pdf-print", lambda t: printshop.build(edition, typst_book(), t))
     if "docx" in formats:
         cell("docx", lambda t: docx.build(edition, print_html(), work, t))
     return results

@@ -12,6 +12,7 @@ extensions = [
     "tools.extensions.kb_listings",
     "tools.extensions.kb_safety",
     "tools.extensions.kb_site",
+    "tools.extensions.kb_typst",
 ]
 myst_enable_extensions = ["colon_fence", "substitution"]
 myst_title_to_header = True

@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 TEMPLATES = "_templates/typst"
 APPENDIX_CAPTION = "附录"
 BOOK = "book.typ"
+REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[3] / "source" / TEMPLATES
 
 
 class BookError(SphinxError):
@@ -172,9 +173,11 @@ class TypstBuilder(Builder):
 
     # -- support files --------------------------------------------------
     def copy_templates(self) -> None:
-        src = Path(self.srcdir) / "source" / TEMPLATES
+        """The templates of the configuration's folder (this repository's for
+        a test project without its own)."""
+        src = Path(self.confdir) / "source" / TEMPLATES
         if not src.is_dir():
-            src = Path(self.confdir) / "source" / TEMPLATES
+            src = REPOSITORY_TEMPLATES
         for path in sorted(src.glob("*.typ")):
             shutil.copyfile(path, Path(self.outdir) / path.name)
 

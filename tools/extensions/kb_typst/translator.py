@@ -24,6 +24,8 @@ from .nodes import typst_part, typst_preface
 ENUM = {"arabic": "1", "loweralpha": "a", "upperalpha": "A", "lowerroman": "i", "upperroman": "I"}
 #: containers with a look of their own in the templates
 CONTAINERS = {"kb-draft-notice": "kb-draft-notice", "kb-helplines": "kb-helplines"}
+#: punctuation that never starts a line (kept with what precedes it)
+CLOSING = re.compile(r"[，。、；：？！）》」』”’〉】〕…,.;:?!)]+")
 #: admonitions by class
 ADMONITION_KINDS = ("kb-policy-status",)
 
@@ -33,12 +35,13 @@ class UnknownNode(SphinxError):
 
 
 def _location(node: nodes.Node) -> str:
-    source, line = nodes.get_source_line(node)
-    for parent in node.traverse(include_self=True, descend=False, ascend=True):
+    """file:line of a node, or of the nearest ancestor that knows it."""
+    while node is not None:
+        source, line = getattr(node, "source", None), getattr(node, "line", None)
         if source and line:
-            break
-        source, line = nodes.get_source_line(parent)
-    return f"{source or '?'}:{line or '?'}"
+            return f"{source}:{line}"
+        node = node.parent
+    return "?"
 
 
 class TypstTranslator(SphinxTranslator):
@@ -54,6 +57,7 @@ class TypstTranslator(SphinxTranslator):
         self.chapter_meta: dict[str, dict] = document.get("kb_chapters", {})
         self.chapter_break = '"odd"' if document.get("kb_chapter_break") == "right" else "none"
         self.preface = ""
+        self.skip_prefix: dict[int, int] = {}  # text nodes whose first characters are already written
         self.in_handout = 0
         self.table_stack: list[dict] = []
         self.plain_text: list[str] = []  # every text typeset, for the checks
@@ -154,8 +158,8 @@ class TypstTranslator(SphinxTranslator):
             if f"{self.docname}#" in self.labels:
                 labels.append(f"{self.docname}#")
             main, sub = split_title(node)
-            subtitle = f"[{escape.markup(tie_words(sub))}]" if sub else "none"
-            content = escape.markup(tie_words(main)) if sub else self._title_markup(node)
+            subtitle = f"[{tied_markup(sub)}]" if sub else "none"
+            content = tied_markup(main) if sub else self._title_markup(node)
             self.plain_text.append(plain)
             self.body.append(
                 f"#kb-chapter([{content}], subtitle: {subtitle}, plain: {escape.string(plain)}, "
@@ -171,7 +175,7 @@ class TypstTranslator(SphinxTranslator):
         break falls only between words."""
         if all(isinstance(child, nodes.Text) for child in node.children):
             self.plain_text.append(node.astext())
-            return escape.markup(tie_words(node.astext()))
+            return tied_markup(node.astext())
         return self._inline(node)
 
     def visit_rubric(self, node):
@@ -396,7 +400,8 @@ class TypstTranslator(SphinxTranslator):
 
     # -- inline ---------------------------------------------------------
     def visit_Text(self, node):
-        self.text(node.astext())
+        text = node.astext()
+        self.text(text[self.skip_prefix.pop(id(node), 0):])
 
     def depart_Text(self, node):
         pass
@@ -433,7 +438,15 @@ class TypstTranslator(SphinxTranslator):
     def visit_inline(self, node):
         if "kb-blank" in node["classes"]:
             fill = "true" if self.in_handout and _ends_paragraph(node) else "false"
-            self.body.append(f"#kb-blank({len(node.astext())}, fill: {fill})")
+            blank = f"#kb-blank({len(node.astext())}, fill: {fill})"
+            # closing punctuation after a blank stays on its line: one box
+            following = node.next_node(descend=False, siblings=True)
+            glued = CLOSING.match(str(following)) if isinstance(following, nodes.Text) else None
+            if glued and fill == "false":
+                self.skip_prefix[id(following)] = glued.end()
+                self.plain_text.append(glued.group())
+                blank = f"#box[{blank}{escape.markup(glued.group())}]"
+            self.body.append(blank)
             raise nodes.SkipNode
         self.emit_labels(node)
 
@@ -571,18 +584,16 @@ def split_title(node: nodes.title) -> tuple[str, str]:
     return text, ""
 
 
-WJ = "\u2060"  # word joiner: no line break here
-
-
-def tie_words(text: str) -> str:
-    """Join the characters of each Chinese word with word joiners, so a title
-    breaks between words and never inside one (“过早怀孕 / 的风险”, not
-    “过早怀 / 孕的风险”)."""
+def title_words(text: str) -> list[tuple[str, bool]]:
+    """A title cut into words (jieba, no guessing of new words): (word, tied),
+    tied for a Chinese word of two characters or more, which must not be
+    broken across lines (“过早怀孕 / 的风险”, never “过早怀 / 孕的风险”)."""
     import jieba
 
-    out = []
-    for word in jieba.lcut(text, HMM=False):
-        if len(word) > 1 and all(escape.is_cjk(ch) for ch in word):
-            word = WJ.join(word)
-        out.append(word)
-    return "".join(out)
+    return [(w, len(w) > 1 and all(escape.is_cjk(ch) for ch in w)) for w in jieba.lcut(text, HMM=False)]
+
+
+def tied_markup(text: str) -> str:
+    """A title's markup: each Chinese word in an unbreakable box (no extra
+    character reaches the PDF's text, unlike a word joiner)."""
+    return "".join(f"#box({escape.string(w)})" if tied else escape.markup(w) for w, tied in title_words(text))

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tools.model.editions import Edition
-from tools.publish import printdoc as pdf
+from tools.publish import printdoc
 
 EDITION = Edition(audience="test", title="测试版", subtitle="副标题", collections=("a",), age_bands=(),
                   formats=("pdf", "pdf-print"), page_size="B5", cover_color="#22577a",
@@ -32,7 +32,7 @@ PAGES = {
 
 
 def test_assemble_links_ids_and_images(cover):
-    html = pdf.assemble(PAGES, ["a/one", "a/two"], EDITION, {"a/two"}, cover, "1.0")
+    html = printdoc.assemble(PAGES, ["a/one", "a/two"], EDITION, {"a/two"}, cover, "1.0")
     soup = BeautifulSoup(html, "html.parser")
     ids = [t["id"] for t in soup.find_all(id=True)]
     assert len(ids) == len(set(ids))  # the two "intro" sections keep distinct ids
@@ -48,8 +48,8 @@ def test_assemble_links_ids_and_images(cover):
 
 
 def test_assemble_refuses_missing_page(cover):
-    with pytest.raises(pdf.CellError, match="a/three"):
-        pdf.assemble(PAGES, ["a/one", "a/three"], EDITION, set(), cover, "1.0")
+    with pytest.raises(printdoc.CellError, match="a/three"):
+        printdoc.assemble(PAGES, ["a/one", "a/three"], EDITION, set(), cover, "1.0")
 
 
 BOOK = """#import "kb.typ": *

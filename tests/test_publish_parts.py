@@ -91,7 +91,7 @@ def test_printshop_package(tmp_path, book):
     reading = tmp_path / "pdf" / "test.pdf"
     reading_pdf.typeset(book, reading)
     shop = tmp_path / "pdf" / "test-print.pdf"
-    printshop.build(EDITION, book, shop)
+    printshop.build(EDITION, book, reading, shop)
     _, cover_pdf, spec_txt = printshop.outputs(EDITION, shop)
     with pikepdf.open(reading) as r, pikepdf.open(shop) as s:
         typeset_pages = len(r.pages) - 2  # the reading copy has the cover and its blank back

@@ -118,10 +118,20 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
             book["typ"] = pdf.write_book(work, doctrees, overrides)
         return book["typ"]
 
+    reading: dict[str, Path] = {}
+
+    def reading_copy(target: Path) -> None:
+        pdf.build(typst_book(), target)
+        reading["pdf"] = target
+
     if "pdf" in formats:
-        cell("pdf", lambda t: pdf.build(typst_book(), t))
+        cell("pdf", reading_copy)
     if "pdf-print" in formats:
-        cell("pdf-print", lambda t: printshop.build(edition, typst_book(), t))
+        def _printshop(t):
+            if "pdf" not in reading:  # built alone: typeset a reading copy in the work folder
+                reading_copy(work / "reading.pdf")
+            printshop.build(edition, typst_book(), reading["pdf"], t)
+        cell("pdf-print", _printshop)
     if "docx" in formats:
         cell("docx", lambda t: docx.build(edition, print_html(), work, t))
     return results
@@ -146,6 +156,14 @@ def write_manifest(root: Path | None = None) -> Path:
                 title = f"{edition.title}（印刷厂版）" if fmt == "pdf-print" else f"{edition.title}（{edition.subtitle}）"
                 rows.append({"audience": aud, "format": fmt, "title": title,
                              "path": edition.output(fmt), "size": path.stat().st_size, "date": build_date()})
+            if fmt == "pdf-print":  # the rest of the print shop's package
+                from .printshop import outputs
+                _, cover, spec = outputs(edition, path)
+                for extra, kind, name in ((cover, "pdf-cover", "封面"), (spec, "print-spec", "印刷说明")):
+                    if extra.is_file():
+                        rows.append({"audience": aud, "format": kind, "title": f"{edition.title}（印刷厂版{name}）",
+                                     "path": extra.relative_to(out_root).as_posix(), "size": extra.stat().st_size,
+                                     "date": build_date()})
     target = out_root / "editions.json"
     target.write_text(json.dumps({"editions": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
     return target

@@ -47,9 +47,9 @@ def fonts():
 def typeset(source: Path, out: Path, mode: str = "reading", inputs: dict | None = None) -> float:
     """Typeset ``source`` (a .typ file beside its templates) into ``out``.
 
-    ``mode`` "reading": tagged PDF/UA-1; "print": the print shop's text
-    block (CMYK, black text in K only, no cover, no tags). Returns the
-    seconds Typst took. A Typst error or warning fails the cell."""
+    ``mode`` "reading": tagged PDF/UA-1, RGB; "print": CMYK, untagged (the
+    print shop's cover). Returns the seconds Typst took. A Typst error or
+    warning fails the cell."""
     import typst
 
     tagged = mode == "reading"

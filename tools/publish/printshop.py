@@ -1,8 +1,9 @@
-"""The print shop's package of an edition, from the same Typst book as the
-reading copy (same pages, same breaks):
+"""The print shop's package of an edition, derived from the typeset reading
+copy (same pages, same breaks, no second layout):
 
-- ``<audience>-print.pdf``: the text block, typeset in print mode (colours
-  in CMYK, body text in black ink only, no cover), with 3 mm of bleed and
+- ``<audience>-print.pdf``: the text block: the reading copy without its
+  cover and the cover's back, every colour converted to CMYK (black and
+  greys to black ink only, so body text is K 100 %), with 3 mm of bleed and
   crop marks in a slug around every page (MediaBox ⊃ BleedBox ⊃ TrimBox),
   padded with blank pages to a multiple of four;
 - ``<audience>-cover.pdf``: back cover, spine and front cover in one spread,
@@ -15,6 +16,7 @@ The three are written together: a failure leaves none of them.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .common import CellError, atomic_outputs, build_date
@@ -31,13 +33,19 @@ def outputs(edition, text_block: Path) -> tuple[Path, Path, Path]:
     return text_block, text_block.with_name(f"{stem}-cover.pdf"), text_block.with_name(f"{stem}-print-spec.txt")
 
 
-def build(edition, book: Path, out: Path) -> None:
+#: pages of the reading copy before the text block: the cover and its back
+COVER_PAGES = 2
+
+
+def build(edition, book: Path, reading: Path, out: Path) -> None:
+    """The package, from the Typst ``book`` (for the cover) and the typeset
+    ``reading`` copy (for the text block)."""
     spec = edition.print_spec
     trim_w, trim_h = TRIM_MM[edition.page_size]
     text_out, cover_out, spec_out = outputs(edition, out)
     with atomic_outputs(text_out, cover_out, spec_out) as (text_staged, cover_staged, spec_staged):
         raw = text_staged.with_name("raw.pdf")
-        typeset(book, raw, "print")
+        cmyk_text_block(reading, raw)
         typeset_pages = make_printshop(raw, text_staged, bleed_mm=spec.bleed_mm, multiple=spec.page_multiple)
         raw.unlink()
         import pikepdf
@@ -58,7 +66,7 @@ def print_spec(edition, pages: int, typeset_pages: int, spine: float, trim_w: in
     spec = edition.print_spec
     blank = pages - typeset_pages
     return "\n".join([
-        f"印刷说明 · {edition.title}（{edition.subtitle}）",
+        f"印刷说明 · {edition.title} · {edition.subtitle}",
         f"日期：{build_date()}",
         "",
         f"成品尺寸（裁切后）：{trim_w} × {trim_h} mm（{edition.page_size}）",
@@ -76,6 +84,77 @@ def print_spec(edition, pages: int, typeset_pages: int, spine: float, trim_w: in
         "字体：Noto Serif CJK SC、Noto Sans CJK SC（SIL OFL），已全部嵌入并子集化",
         "",
     ])
+
+
+_RGB_FILL = re.compile(rb"/(\w+) (cs|CS)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(scn|SCN)")
+_RGB_DEVICE = re.compile(rb"(?<![\w.])([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(rg|RG)(?=\s)")
+
+
+def cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
+    """RGB to CMYK by formula (no ICC profile): greys and black become black
+    ink only (c = m = y = 0)."""
+    k = 1 - max(r, g, b)
+    if k >= 1 - 1e-6:
+        return 0.0, 0.0, 0.0, 1.0
+    return (1 - r - k) / (1 - k), (1 - g - k) / (1 - k), (1 - b - k) / (1 - k), k
+
+
+def _to_cmyk(match: re.Match) -> bytes:
+    *rgb, op = match.groups()[-4:]
+    values = cmyk(*(float(v) for v in rgb))
+    stroke = op in (b"SCN", b"RG")
+    # a space first: Typst writes operators back to back ("cm/c0 cs")
+    return b" " + " ".join(f"{v:.4f}".rstrip("0").rstrip(".") or "0" for v in values).encode() \
+        + (b" K" if stroke else b" k")
+
+
+def cmyk_text_block(reading: Path, out: Path) -> None:
+    """The reading copy as the print shop's text block: without the cover
+    pages, every RGB colour operator rewritten as CMYK (Typst writes each
+    colour as ``/cN cs r g b scn``), the tags and bookmarks left out (they
+    describe the reading copy), the page labels kept."""
+    import pikepdf
+
+    with pikepdf.open(reading) as pdf:
+        done: set = set()
+
+        def convert(stream) -> None:
+            if stream.objgen in done:
+                return
+            done.add(stream.objgen)
+            data = stream.read_bytes()
+            new = _RGB_DEVICE.sub(_to_cmyk, _RGB_FILL.sub(_to_cmyk, data))
+            if new != data:
+                stream.write(new)  # compressed again when saved
+
+        def forms(resources) -> None:
+            for xobject in (resources.get("/XObject") or {}).values():
+                if xobject.get("/Subtype") == "/Form":
+                    convert(xobject)
+                    forms(xobject.get("/Resources") or {})
+
+        for page in pdf.pages[COVER_PAGES:]:
+            for stream in page.obj.Contents.wrap_in_array() if "/Contents" in page.obj else []:
+                convert(stream)
+            forms(page.obj.get("/Resources") or {})
+            if "/StructParents" in page.obj:
+                del page.obj["/StructParents"]
+            for annot in page.obj.get("/Annots") or []:
+                if "/StructParent" in annot:
+                    del annot["/StructParent"]
+        labels = pdf.Root.get("/PageLabels")
+        if labels is not None:
+            nums = list(labels.Nums)
+            shifted = []
+            for start, label in zip(nums[::2], nums[1::2]):
+                if int(start) >= COVER_PAGES:
+                    shifted += [int(start) - COVER_PAGES, label]
+            pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(shifted))
+        del pdf.pages[:COVER_PAGES]
+        for key in ("/StructTreeRoot", "/MarkInfo", "/Outlines"):
+            if key in pdf.Root:
+                del pdf.Root[key]
+        pdf.save(out, deterministic_id=True)
 
 
 def make_printshop(reading: Path, out: Path, bleed_mm: float = 3, slug_mm: float = SLUG_MM,

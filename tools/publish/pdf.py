@@ -7,12 +7,11 @@ with Typst (the ``typst`` package: the compiler as a Python extension).
 - fonts: Noto CJK from Debian's fonts-noto-cjk, by path; system fonts and
   Typst's own fonts are not used, so the output depends on nothing else;
 - with ``SOURCE_DATE_EPOCH``, two builds are byte-identical;
-- the print shop's package is made from the same book (:mod:`.printshop`).
+- the print shop's package is derived from the reading copy (:mod:`.printshop`).
 """
 from __future__ import annotations
 
 import functools
-import os
 import time
 from pathlib import Path
 
@@ -64,19 +63,12 @@ def typeset(source: Path, out: Path, mode: str = "reading", inputs: dict | None 
         except typst.TypstError as exc:
             raise CellError(f"Typst 排版失败({source.name}):{exc.message}\n{exc.diagnostic}"
                             + "".join(f"\n  提示：{h}" for h in exc.hints)) from None
-        problems = [w for w in warnings if not _harmless(w)]
-        if problems:
+        if warnings:
             raise CellError(f"Typst 排版有警告({source.name}),请修正：\n"
-                            + "\n".join(f"{w.message} {w.diagnostic}" for w in problems))
+                            + "\n".join(f"{w.message} {w.diagnostic}" for w in warnings))
     return time.perf_counter() - start
-
-
-def _harmless(warning) -> bool:
-    return False
 
 
 def build(book: Path, out: Path) -> None:
     """The reading copy (tagged, PDF/UA-1)."""
-    seconds = typeset(book, out, "reading")
-    if os.environ.get("KB_TIMINGS"):
-        print(f"    typeset {out.name}: {seconds:.2f} s", flush=True)
+    typeset(book, out, "reading")

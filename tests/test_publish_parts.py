@@ -1,5 +1,5 @@
-"""Parts of the publisher on small inputs: the print document assembled from
-rendered pages, and the print-shop copy derived from a reading copy."""
+"""Parts of the publisher on small inputs: the Word cells' document assembled
+from rendered pages, and the print shop's package typeset from a small book."""
 from __future__ import annotations
 
 import subprocess
@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tools.model.editions import Edition
-from tools.publish import pdf
+from tools.publish import printdoc
 
 EDITION = Edition(audience="test", title="测试版", subtitle="副标题", collections=("a",), age_bands=(),
                   formats=("pdf", "pdf-print"), page_size="B5", cover_color="#22577a",
@@ -32,7 +32,7 @@ PAGES = {
 
 
 def test_assemble_links_ids_and_images(cover):
-    html = pdf.assemble(PAGES, ["a/one", "a/two"], EDITION, {"a/two"}, cover, "1.0")
+    html = printdoc.assemble(PAGES, ["a/one", "a/two"], EDITION, {"a/two"}, cover, "1.0")
     soup = BeautifulSoup(html, "html.parser")
     ids = [t["id"] for t in soup.find_all(id=True)]
     assert len(ids) == len(set(ids))  # the two "intro" sections keep distinct ids
@@ -48,40 +48,94 @@ def test_assemble_links_ids_and_images(cover):
 
 
 def test_assemble_refuses_missing_page(cover):
-    with pytest.raises(pdf.CellError, match="a/three"):
-        pdf.assemble(PAGES, ["a/one", "a/three"], EDITION, set(), cover, "1.0")
+    with pytest.raises(printdoc.CellError, match="a/three"):
+        printdoc.assemble(PAGES, ["a/one", "a/three"], EDITION, set(), cover, "1.0")
 
 
-def test_printshop_copy_boxes_marks_and_padding(tmp_path, cover):
-    html = tmp_path / "print.html"
-    html.write_text(pdf.assemble(PAGES, ["a/one", "a/two"], EDITION, set(), cover, "1.0")
-                    .replace('src="epub/_images/fig.png"', ""), encoding="utf-8")
-    reading, shop = tmp_path / "r.pdf", tmp_path / "s.pdf"
-    pdf.render(html, reading, "B5")
-    pdf.make_printshop(reading, shop, EDITION.cover_color)
+BOOK = """#import "kb.typ": *
+#show: book.with(title: "测试版", subtitle: "副标题", publisher: "编写组", paper: "iso-b5",
+  cover-color: "#22577a", release: "1.0", date: "2026-01-01", commit: "abc", type-size: 10.5pt, line-chars: 36)
+#kb-part("第一部分")
+#kb-chapter([第一章], plain: "第一章", draft: true, kicker: "第 1 课")
+""" + "".join(f'#"{"青春期是从儿童发育为成人的阶段，身体和心理都会发生变化。" * 8}"\n\n' for _ in range(30)) + """
+#kb-box("help-box", [需要帮助时], [#"可以找信任的成年人。"])
+#kb-chapter-end()
+"""
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    from tools.extensions.kb_typst.builder import REPOSITORY_TEMPLATES
+    folder = tmp_path / "typst"
+    folder.mkdir()
+    for template in REPOSITORY_TEMPLATES.glob("*.typ"):
+        (folder / template.name).write_bytes(template.read_bytes())
+    (folder / "book.typ").write_text(BOOK, encoding="utf-8")
+    return folder / "book.typ"
+
+
+def _colour_operators(path: Path) -> set[str]:
+    ops = set()
+    with pikepdf.open(path) as doc:
+        for page in doc.pages:
+            for instruction in pikepdf.parse_content_stream(page):
+                op = str(instruction.operator)
+                if op in ("rg", "RG", "k", "K", "g", "G", "sc", "SC", "scn", "SCN", "cs", "CS"):
+                    ops.add(op if op not in ("k", "K") else f"{op} {' '.join(str(float(x)) for x in instruction.operands)}")
+    return ops
+
+
+def test_printshop_package(tmp_path, book):
+    from tools.publish import pdf as reading_pdf
+    from tools.publish import printshop
+    reading = tmp_path / "pdf" / "test.pdf"
+    reading_pdf.typeset(book, reading)
+    shop = tmp_path / "pdf" / "test-print.pdf"
+    printshop.build(EDITION, book, reading, shop)
+    _, cover_pdf, spec_txt = printshop.outputs(EDITION, shop)
     with pikepdf.open(reading) as r, pikepdf.open(shop) as s:
-        assert len(s.pages) % 4 == 0 and len(s.pages) >= len(r.pages)
+        typeset_pages = len(r.pages) - 2  # the reading copy has the cover and its blank back
+        assert len(s.pages) % 4 == 0 and len(s.pages) >= typeset_pages
         for page in s.pages:
             media, bleed, trim = ([float(v) for v in page.obj[k]] for k in ("/MediaBox", "/BleedBox", "/TrimBox"))
             assert trim == pytest.approx([0, 0, 498.898, 708.661], abs=0.01)  # B5 trimmed size
             assert bleed[0] == pytest.approx(-3 * 72 / 25.4, abs=0.01)  # 3 mm bleed
             assert media[0] < bleed[0] and media[2] > bleed[2]  # a slug for the marks
-    # same typesetting: the words of the reading copy, page for page
-    text = [subprocess.run(["pdftotext", "-enc", "UTF-8", "-cropbox", str(f), "-"], capture_output=True,
-                           text=True, check=True).stdout.split("\f") for f in (reading, shop)]
-    assert text[1][:len(text[0])] == text[0]
-    # the cover colour runs into the bleed; a text page's bleed stays white
-    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "2", str(shop), str(tmp_path / "p")],
-                   check=True)
-    from PIL import Image
-    cover_px = Image.open(next(tmp_path.glob("p-*1.png"))).convert("RGB")
-    text_px = Image.open(next(tmp_path.glob("p-*2.png"))).convert("RGB")
-    slug = 6 * 30 / 25.4  # pixels of slug at 30 dpi
-    corner = (int(slug + 1), int(slug + 1))  # inside the bleed, outside the trim
-    assert cover_px.getpixel(corner) == pytest.approx((0x22, 0x57, 0x7a), abs=8)
-    assert text_px.getpixel(corner) == (255, 255, 255)
-    with pikepdf.open(shop) as s:
+        pages = len(s.pages)
         marks = s.pages[1].obj.Contents
         streams = marks if isinstance(marks, pikepdf.Array) else [marks]
-        assert any(b"/Artifact BMC q 0.25 w 0 G" in st.read_bytes() for st in streams)
+        assert any(b"q 0.25 w 0 0 0 1 K" in st.read_bytes() for st in streams)
+    # same typesetting: the words of the reading copy, page for page, after its cover
+    text = [subprocess.run(["pdftotext", "-enc", "UTF-8", "-cropbox", str(f), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f") for f in (reading, shop)]
+    assert text[1][:typeset_pages] == text[0][2:2 + typeset_pages]
+    # colours: the print copy is CMYK with black text in K only; the reading copy RGB
+    shop_ops, reading_ops = _colour_operators(shop), _colour_operators(reading)
+    assert not shop_ops & {"rg", "RG", "sc", "SC", "scn", "SCN", "g", "G"}, shop_ops
+    assert "k 0.0 0.0 0.0 1.0" in shop_ops  # body text
+    assert not any(op.startswith(("k ", "K ")) for op in reading_ops) and "scn" in reading_ops
+    # the cover spread: back, spine, front, the spine as thick as the pages
+    spine = EDITION.print_spec.spine_mm(pages)
+    with pikepdf.open(cover_pdf) as c:
+        trim = [float(v) for v in c.pages[0].obj.TrimBox]
+        bleed = [float(v) for v in c.pages[0].obj.BleedBox]
+        media = [float(v) for v in c.pages[0].obj.MediaBox]
+    assert (trim[2] - trim[0]) / (72 / 25.4) == pytest.approx(2 * 176 + spine, abs=0.1)
+    assert trim[0] - bleed[0] == pytest.approx(3 * 72 / 25.4, abs=0.01) and media[0] < bleed[0]
+    spec = spec_txt.read_text(encoding="utf-8")
+    assert f"{pages} 页" in spec and f"书脊宽 {spine:.1f} mm" in spec and "K 100%" in spec
+    # the cover's bleed has the cover colour; a text page's bleed stays white
+    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "2", "-l", "2", str(shop), str(tmp_path / "p")], check=True)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(cover_pdf), str(tmp_path / "c")], check=True)
+    from PIL import Image
+    slug = 6 * 30 / 25.4  # pixels of slug at 30 dpi
+    corner = (int(slug + 1), int(slug + 1))  # inside the bleed, outside the trim
+    cover_px = Image.open(next(tmp_path.glob("c-*.png"))).convert("RGB").getpixel(corner)
+    assert cover_px != (255, 255, 255) and cover_px[2] > cover_px[0]  # the blue of #22577a, converted
+    assert Image.open(next(tmp_path.glob("p-*2.png"))).convert("RGB").getpixel(corner) == (255, 255, 255)
 
+
+def test_spine_width_from_pages_and_paper():
+    spec = EDITION.print_spec
+    assert spec.spine_mm(80) == pytest.approx(80 / 2 * spec.sheet_mm, abs=0.05)
+    assert spec.spine_mm(400) > spec.spine_mm(80)

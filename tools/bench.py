@@ -6,7 +6,9 @@ project's configuration, then 1,000 pages with ours to show the growth is
 linear, then the corpus's edition matrix (two audiences, every format);
 then, on the real knowledge base, each edition format and the whole matrix.
 Every figure is a ratio to a stock HTML build of the same pages; the matrix
-runs serially (with each format's share) and with a process per core.
+runs serially (with each format's share) and with a process per core. For
+print: Typst's typesetting alone on the largest book (ms a page, beside
+WeasyPrint's), and one PDF edition rebuilt after a one-page edit.
 Timings, not tests: nothing here fails a build.
 """
 from __future__ import annotations
@@ -212,6 +214,8 @@ def main(argv=None) -> int:
                 kb_rows.append((f"matrix, {fmt} cells only (serial, incl. reading the sources)", secs,
                                 secs / stock_kb))
             kb_rows += matrix_rows("knowledge base", stock_kb, env)
+            kb_rows += typesetting_rows(work)
+            kb_rows += edit_rows(work)
             report(kb_rows)
             rows += kb_rows
         if args.json:
@@ -220,6 +224,60 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+#: WeasyPrint 70, the print engine before Typst, measured on the same books
+#: (issue 3: ~0.1 s a page to lay out, draw and write)
+WEASYPRINT_S_PER_PAGE = 0.1
+
+TYPESET = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from tools.publish.pdf import fonts, typeset
+import pikepdf
+fonts()  # the font scan is start-up, not typesetting
+seconds = typeset(Path({book!r}), Path({out!r}))
+print(json.dumps({{"seconds": seconds, "pages": len(pikepdf.open({out!r}).pages)}}))
+"""
+
+
+def typesetting_rows(work: Path, audience: str = "educators") -> list:
+    """Typst alone, from the written .typ to the PDF, on the largest book, in a
+    fresh process (a second compile in one process reuses Typst's caches)."""
+    build = work / "kb-typeset"
+    shutil.rmtree(build, ignore_errors=True)
+    timed([PY, "-m", "tools.publish", "--jobs", "1", "--audience", audience, "--format", "pdf"],
+          env={"KB_BUILD_DIR": str(build)})
+    book = build / "_work" / audience / "typst" / "book.typ"
+    out: list[str] = []
+    timed([PY, "-c", TYPESET.format(root=str(ROOT), book=str(book), out=str(work / "typeset.pdf"))], output=out)
+    result = json.loads(out[0])
+    secs, pages = result["seconds"], result["pages"]
+    ms = 1000 * secs / pages
+    return [(f"typesetting alone (.typ → PDF), {audience}, {pages} pages", secs, None),
+            (f"  {ms:.1f} ms a page, {pages / secs:.0f} pages/s "
+             f"(WeasyPrint: {1000 * WEASYPRINT_S_PER_PAGE:.0f} ms, {1 / WEASYPRINT_S_PER_PAGE:.0f} pages/s)",
+             secs / pages, (secs / pages) / WEASYPRINT_S_PER_PAGE)]
+
+
+def edit_rows(work: Path, audience: str = "junior-secondary") -> list:
+    """What `make edition AUDIENCE=junior-secondary FORMAT=pdf` costs a writer
+    after editing one page: a copy of the sources, built once, one page
+    edited, built again."""
+    src = work / "edit-src"
+    shutil.rmtree(src, ignore_errors=True)
+    for folder in ("curriculum", "policies", "case-studies", "source"):
+        shutil.copytree(ROOT / folder, src / folder)
+    env = {"KB_BUILD_DIR": str(work / "edit-build")}
+    cmd = [PY, "-m", "tools.publish", "--jobs", "1", "--audience", audience, "--format", "pdf", "--source", str(src)]
+    first = timed(cmd, env=env)
+    page = sorted((src / "curriculum" / audience).glob("*.md"))[-1]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\n## ", "\n这一句是编辑时加的。\n\n## ", 1), encoding="utf-8")
+    again = timed(cmd, env=env)
+    return [(f"edition {audience} × pdf, first build (reads the sources)", first, None),
+            (f"edition {audience} × pdf after a one-page edit", again, None)]
 
 
 def _stock_kb_conf(work: Path) -> Path:

@@ -21,6 +21,7 @@ One module, one job:
 ``kb_colophon``           version, edition, date and commit in footer and books
 ``kb_downloads``          the downloads page and the files beside the site
 ``kb_theme``              escaping, accessible navigation, the root redirect
+``kb_typst``              the print book: a Typst builder and translator
 ========================  =====================================================
 """
 from __future__ import annotations
@@ -43,6 +44,7 @@ EXTENSIONS = (
     "tools.extensions.kb_colophon",
     "tools.extensions.kb_downloads",
     "tools.extensions.kb_theme",
+    "tools.extensions.kb_typst",
 )
 
 

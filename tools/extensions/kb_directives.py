@@ -236,6 +236,12 @@ def visit_ruby_text(self, node):
     raise nodes.SkipNode
 
 
+def visit_ruby_typst(self, node):
+    from .kb_typst import escape
+    self.body.append(f"#kb-ruby({escape.string(node.astext())}, {escape.string(node['reading'])})")
+    raise nodes.SkipNode
+
+
 def depart_ruby(self, node):
     pass
 
@@ -290,10 +296,19 @@ def depart_kb_box(self, node):
     self.depart_admonition(node)
 
 
+def visit_kb_box_typst(self, node):
+    """Print (tools.extensions.kb_typst): a box of the kind the templates style."""
+    self.open_box(node, node.get("kb_kind", "box"))
+
+
+def depart_kb_box_typst(self, node):
+    self.close_box(node, node.get("kb_kind", "box"))
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("tools.extensions.kb_model")
-    app.add_node(kb_box, **{fmt: (visit_kb_box, depart_kb_box)
-                            for fmt in ("html", "latex", "text", "man", "texinfo")})
+    app.add_node(kb_box, typst=(visit_kb_box_typst, depart_kb_box_typst),
+                 **{fmt: (visit_kb_box, depart_kb_box) for fmt in ("html", "latex", "text", "man", "texinfo")})
     for name in BOXES:
         app.add_directive(name, HelpBoxDirective if name == "help-box" else BoxDirective)
     app.add_directive("editor-note", EditorNoteDirective)
@@ -302,6 +317,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("for-audience", ForAudienceDirective)
     app.add_directive("write-in", WriteInDirective)
     app.add_node(kb_ruby, html=(visit_ruby_html, depart_ruby), text=(visit_ruby_text, depart_ruby),
+                 typst=(visit_ruby_typst, depart_ruby),
                  latex=(visit_ruby_text, depart_ruby), man=(visit_ruby_text, depart_ruby),
                  texinfo=(visit_ruby_text, depart_ruby))
     app.add_role("ruby", ruby_role)

@@ -14,7 +14,8 @@ from sphinx.util.docutils import SphinxDirective
 from tools import buildinfo
 
 
-FORMAT_NAMES = {"epub": "电子书（EPUB）", "pdf": "打印版（PDF）", "pdf-print": "印刷厂版（PDF，含出血和裁切线）",
+FORMAT_NAMES = {"epub": "电子书（EPUB）", "pdf": "打印版（PDF）", "pdf-print": "印刷厂版内文（PDF，CMYK，含出血和裁切线）",
+                "pdf-cover": "印刷厂版封面（PDF，封底、书脊、封面连排）", "print-spec": "印刷说明（TXT）",
                 "docx": "可编辑讲义（DOCX）", "zip": "离线网站包（ZIP）"}
 
 

@@ -128,7 +128,7 @@ def _edition_glossary(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 def setup(app: Sphinx) -> dict:
     app.add_directive("kb-glossary", GlossaryDirective)
     app.add_directive("lesson-terms", LessonTermsDirective)
-    app.add_node(lesson_terms, **{fmt: (_visit_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo")})
+    app.add_node(lesson_terms, **{fmt: (_visit_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo", "typst")})
     app.add_post_transform(ResolveLessonTerms)
     app.setup_extension("tools.extensions.kb_model")
     app.add_env_collector(TermsUsed)

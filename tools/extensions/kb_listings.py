@@ -334,7 +334,7 @@ def _visit_skip(self, node):
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("tools.extensions.kb_model")
-    app.add_node(kb_listing, **{fmt: (_visit_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo")})
+    app.add_node(kb_listing, **{fmt: (_visit_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo", "typst")})
     app.add_directive("kb-pages", _listing_directive("pages", PAGES_SPEC))
     app.add_directive("lesson-matrix", _listing_directive("lesson-matrix"))
     app.add_directive("coverage-matrix", _listing_directive("coverage-matrix"))

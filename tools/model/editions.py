@@ -16,6 +16,23 @@ EXTENSIONS = {"web": "", "epub": ".epub", "pdf": ".pdf", "pdf-print": "-print.pd
 
 
 @dataclass(frozen=True)
+class PrintSpec:
+    """What the print shop needs to know (``print:`` in editions.yml)."""
+
+    paper: str = "70 g/m² 胶版纸"
+    sheet_mm: float = 0.09  # thickness of one leaf (two pages): the spine's width
+    binding: str = "无线胶装"
+    cover_paper: str = "250 g/m² 铜版纸，单面覆膜"
+    page_multiple: int = 4
+    bleed_mm: float = 3.0
+
+    def spine_mm(self, pages: int) -> float:
+        """The spine's width for a text block of ``pages`` pages (rounded up to 0.1 mm)."""
+        import math
+        return math.ceil(pages / 2 * self.sheet_mm * 10 - 1e-9) / 10
+
+
+@dataclass(frozen=True)
 class Edition:
     audience: str
     title: str
@@ -32,6 +49,10 @@ class Edition:
     #: that get it; a part not listed is for everyone (editions.yml ``parts``)
     parts: dict = field(default_factory=dict, hash=False, compare=False)
     role: str = "learner"  # the audience's role (audiences.yml): learner, educator or adult
+    chapter_break: str = "page"  # "right": every chapter opens on a right-hand page
+    type_size: float = 10.5  # body type, points
+    line_chars: int = 36  # characters a full line holds (the text width)
+    print_spec: PrintSpec = field(default_factory=PrintSpec)
 
     def shows(self, part: str, audiences=()) -> bool:
         """Does this edition print ``part``: a box (teacher-note, editor-note,
@@ -71,6 +92,10 @@ def _load(root: Path) -> dict[str, Edition]:
             appendices=tuple(e.get("appendices", defaults.get("appendices", ()))),
             parts={k: tuple(v or ()) for k, v in {**(defaults.get("parts") or {}), **(e.get("parts") or {})}.items()},
             role=kb.audiences[e["audience"]].role if e["audience"] in kb.audiences else "adult",
+            chapter_break=e.get("chapter_break", defaults.get("chapter_break", "page")),
+            type_size=float(e.get("type_size", defaults.get("type_size", 10.5))),
+            line_chars=int(e.get("line_chars", defaults.get("line_chars", 36))),
+            print_spec=PrintSpec(**{**defaults.get("print", {}), **e.get("print", {})}),
         )
     return out
 

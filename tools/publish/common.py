@@ -87,6 +87,28 @@ def atomic_output(target: Path):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+@contextmanager
+def atomic_outputs(*targets: Path):
+    """:func:`atomic_output` for files that belong together (a print shop's
+    package): yields one staged path per target, in one staging folder
+    beside the first; all are moved into place only when every one exists,
+    none when anything failed."""
+    first = targets[0]
+    first.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{first.name}.{os.getpid()}.", dir=first.parent))
+    staged = [tmp / f"{i}-{t.name}" for i, t in enumerate(targets)]
+    try:
+        yield staged
+        missing = [t.name for s, t in zip(staged, targets) if not s.exists()]
+        if missing:
+            raise CellError(f"{'、'.join(missing)} was not produced")
+        for s, t in zip(staged, targets):
+            t.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(s, t)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -57,7 +57,7 @@ def build_audience(audience: str, formats: list[str], root: Path | None = None) 
 
 
 def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellResult]:
-    from . import docx, epub, pdf, web
+    from . import docx, epub, pdf, printdoc, printshop, web
 
     data = load_data(root)
     edition = load_editions(root)[audience]
@@ -106,22 +106,30 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
         (work / "pages.json").unlink(missing_ok=True)
 
     def print_html():
-        return pdf.print_document(edition, work, doctrees, overrides, drafts, cover, release,
-                                  edition_contents(edition, corpus))
+        return printdoc.print_document(edition, work, doctrees, overrides, drafts, cover, release,
+                                       edition_contents(edition, corpus))
 
-    reading = {"pdf": None}
+    book: dict[str, Path] = {}
 
-    def reading_copy(t):
-        pdf.build(print_html(), edition, t)
-        reading["pdf"] = t
+    def typst_book() -> Path:
+        """The edition's Typst book, written once for the reading and print-shop copies."""
+        if "typ" not in book:
+            book["typ"] = pdf.write_book(work, doctrees, overrides)
+        return book["typ"]
+
+    reading: dict[str, Path] = {}
+
+    def reading_copy(target: Path) -> None:
+        pdf.build(typst_book(), target)
+        reading["pdf"] = target
 
     if "pdf" in formats:
         cell("pdf", reading_copy)
     if "pdf-print" in formats:
         def _printshop(t):
-            if reading["pdf"] is None:  # built alone: typeset a reading copy in the work folder
+            if "pdf" not in reading:  # built alone: typeset a reading copy in the work folder
                 reading_copy(work / "reading.pdf")
-            pdf.make_printshop(reading["pdf"], t, edition.cover_color)
+            printshop.build(edition, typst_book(), reading["pdf"], t)
         cell("pdf-print", _printshop)
     if "docx" in formats:
         cell("docx", lambda t: docx.build(edition, print_html(), work, t))
@@ -143,6 +151,14 @@ def write_manifest(root: Path | None = None) -> Path:
                 title = f"{edition.title}（印刷厂版）" if fmt == "pdf-print" else f"{edition.title}（{edition.subtitle}）"
                 rows.append({"audience": aud, "format": fmt, "title": title,
                              "path": edition.output(fmt), "size": path.stat().st_size, "date": build_date()})
+            if fmt == "pdf-print":  # the rest of the print shop's package
+                from .printshop import outputs
+                _, cover, spec = outputs(edition, path)
+                for extra, kind, name in ((cover, "pdf-cover", "封面"), (spec, "print-spec", "印刷说明")):
+                    if extra.is_file():
+                        rows.append({"audience": aud, "format": kind, "title": f"{edition.title}（印刷厂版{name}）",
+                                     "path": extra.relative_to(out_root).as_posix(), "size": extra.stat().st_size,
+                                     "date": build_date()})
     target = out_root / "editions.json"
     target.write_text(json.dumps({"editions": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
     return target

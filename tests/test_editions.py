@@ -322,3 +322,52 @@ def test_typography_of_every_book(matrix, edition):
     paragraphs are indented (tools/publish/typocheck.py)."""
     from tools.publish.typocheck import check
     assert check(matrix / edition.output("pdf")) == []
+
+
+LEARNER_BOOKS = [e for e in EDITIONS.values() if e.role == "learner" and "pdf" in e.formats]
+TEACHER_TEXT = re.compile(r"[［\[](?:UNESCO|WHO|教育部)[^\]］]{0,20}\d{4}[\]］]|（(?:知识|态度|技能)）|待核实"
+                          r"|《中小学健康教育指导纲要》水平|ITGSE")
+
+
+def _lessons(edition):
+    corpus = load_corpus(ROOT, load_data(ROOT))
+    return [corpus[d] for d in edition_pages(edition, corpus) if corpus[d].meta.get("type") == "lesson"]
+
+
+@pytest.mark.parametrize("edition", LEARNER_BOOKS, ids=lambda e: e.audience)
+def test_student_book_teaches_in_every_lesson(matrix, edition):
+    """Read as a student would: every lesson of the PDF has its reading text,
+    questions and exercises; no citation brackets, alignment statements,
+    objective labels, 待核实 or reference lists."""
+    text = text_of_pdf(matrix / edition.output("pdf"))
+    lessons = _lessons(edition)
+    assert lessons
+    for part in ("读一读", "想一想", "练一练", "词语"):
+        assert text.count(part) >= len(lessons), (part, text.count(part), len(lessons))
+    assert "参考资料" not in text.split("术语表")[0]  # no lesson's reference list before the glossary
+    # the reading text of each lesson is there, not only its heading
+    minimum = load_data(ROOT).age_bands[edition.age_bands[0]]["reading_min_chars"]
+    body = squash(text)
+    for page in lessons:
+        start = body.find(squash(page.meta["title"]))
+        assert start >= 0, page.meta["title"]
+        chunk = body[start:]
+        reading = chunk[chunk.find("读一读"):chunk.find("想一想")]
+        assert len(CJK.findall(reading)) >= minimum * 0.9, (page.meta["title"], len(CJK.findall(reading)))
+        # the lesson, up to the next chapter: nothing written for the teacher
+        lesson = chunk[:chunk.find("练一练") + 2000]
+        assert TEACHER_TEXT.findall(lesson) == [], (page.meta["title"], TEACHER_TEXT.findall(lesson))
+
+
+@pytest.mark.parametrize("edition", [e for e in LEARNER_BOOKS if "epub" in e.formats], ids=lambda e: e.audience)
+def test_student_epub_figures_have_alt_text(matrix, edition, tmp_path):
+    import zipfile
+    from bs4 import BeautifulSoup
+    with zipfile.ZipFile(matrix / edition.output("epub")) as zf:
+        pages = [zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".xhtml")]
+    figures = [img for page in pages for img in BeautifulSoup(page, "html.parser").find_all("img")
+               if "_images/" in img.get("src", "") and "cover" not in img.get("src", "")]
+    assert len(figures) >= len(_lessons(edition))  # at least a figure a lesson
+    assert all(img.get("alt", "").strip() for img in figures), [f.get("src") for f in figures if not f.get("alt")]
+    text = " ".join(BeautifulSoup(p, "html.parser").get_text(" ") for p in pages)
+    assert TEACHER_TEXT.findall(text) == []

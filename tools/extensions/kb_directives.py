@@ -283,6 +283,8 @@ def filter_for_edition(app: Sphinx, doctree: nodes.document) -> None:
             node.parent.remove(node)
     # the teacher's plan of a lesson (preparation, procedure, notes)
     for section in list(doctree.findall(nodes.section)):
+        if isinstance(section.parent, nodes.document):
+            continue  # the page itself (its title), not one of its ## sections
         title = section.next_node(nodes.title)
         if title is not None and title.parent is section and not edition.shows(title.astext()):
             section.parent.remove(section)

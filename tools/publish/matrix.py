@@ -56,83 +56,109 @@ def build_audience(audience: str, formats: list[str], root: Path | None = None) 
         return _build_audience(audience, formats, root)
 
 
+class Cells:
+    """What the cells of one edition share, and one method per format.
+
+    The sources are read once (the first Sphinx run fills ``doctrees``, the
+    others reuse it: every run gets the same ``overrides``); what more than
+    one format needs (the print document, the Typst book, the reading copy)
+    is made once, when first asked for.
+    """
+
+    def __init__(self, edition, root: Path, out_root: Path):
+        from . import epub
+        from .cover import draw_cover
+        self.edition, self.root, self.out_root = edition, root, out_root
+        data = load_data(root)
+        self.corpus = load_corpus(root, data)
+        self.drafts = {d for d, p in self.corpus.items() if p.meta.get("status") == "draft"}
+        self.work = out_root / "_work" / edition.audience
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.doctrees = out_root / "doctrees" / f"edition-{edition.audience}"
+        self.overrides = {"kb_edition_audience": edition.audience, **epub.ENV_SETTINGS}
+        self.cover = draw_cover(edition, self.work / "static" / "cover.png")
+        for stale in ("print.html", "pages.json"):
+            (self.work / stale).unlink(missing_ok=True)
+        self._made: dict[str, Path] = {}
+
+    def _once(self, key: str, make) -> Path:
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
+
+    def print_document(self) -> Path:
+        from . import printdoc
+        return self._once("print.html", lambda: printdoc.print_document(
+            self.edition, self.work, self.doctrees, self.overrides, self.drafts, self.cover, common.release(),
+            edition_contents(self.edition, self.corpus)))
+
+    def typst_book(self) -> Path:
+        from . import pdf
+        return self._once("book.typ", lambda: pdf.write_book(self.work, self.doctrees, self.overrides))
+
+    def reading_copy(self, target: Path | None = None) -> Path:
+        """The typeset reading copy: at ``target`` when the pdf cell asks,
+        else in the work folder (the print-shop cell built alone)."""
+        from . import pdf
+
+        def make():
+            out = target or self.work / "reading.pdf"
+            pdf.build(self.typst_book(), out)
+            return out
+        return self._once("reading.pdf", make)
+
+    # one method per format: the cell writes ``target``
+    def web(self, target: Path) -> None:
+        from . import web
+        web.build_site(self.edition, self.work, self.doctrees, self.overrides, target)
+
+    def zip(self, target: Path) -> None:
+        from . import web
+        site = self.out_root / self.edition.output("web")
+        if not (site / "index.html").is_file():
+            raise CellError("网站版本没有建成，离线包无从打包")
+        web.build_zip(self.edition, site, target)
+
+    def epub(self, target: Path) -> None:
+        from . import epub
+        epub.build(self.edition, self.work, self.doctrees, self.overrides, target, self.cover)
+
+    def pdf(self, target: Path) -> None:
+        self.reading_copy(target)
+
+    def pdf_print(self, target: Path) -> None:
+        from . import printshop
+        printshop.build(self.edition, self.typst_book(), self.reading_copy(), target)
+
+    def docx(self, target: Path) -> None:
+        from . import docx
+        docx.build(self.edition, self.print_document(), self.work, target)
+
+
+#: the formats in the order their cells run (a zip needs the site; the
+#: print-shop copy reuses the reading copy when both are asked for)
+CELL_ORDER = ("web", "zip", "epub", "pdf", "pdf-print", "docx")
+
+
 def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellResult]:
-    from . import docx, epub, pdf, printdoc, printshop, web
-
-    data = load_data(root)
     edition = load_editions(root)[audience]
-    corpus = load_corpus(root, data)
-    drafts = {d for d, p in corpus.items() if p.meta.get("status") == "draft"}
     out_root = build_dir(root)
-    work = out_root / "_work" / audience
-    work.mkdir(parents=True, exist_ok=True)
-    doctrees = out_root / "doctrees" / f"edition-{audience}"
+    cells = Cells(edition, root, out_root)
     results: list[CellResult] = []
-
-    def cell(fmt, func):
+    wanted = set(formats) | ({"web"} if "zip" in formats else set())  # the zip packs the site
+    for fmt in (f for f in CELL_ORDER if f in wanted):
         start = time.perf_counter()
         target = out_root / edition.output(fmt)
+        rel = str(target.relative_to(out_root))
         try:
-            func(target)
-            res = CellResult(audience, fmt, str(target.relative_to(out_root)), time.perf_counter() - start, True)
+            getattr(cells, fmt.replace("-", "_"))(target)
+            res = CellResult(audience, fmt, rel, time.perf_counter() - start, True)
         except CellError as exc:
-            res = CellResult(audience, fmt, str(target.relative_to(out_root)), time.perf_counter() - start,
-                             False, str(exc))
+            res = CellResult(audience, fmt, rel, time.perf_counter() - start, False, str(exc))
         except Exception:  # noqa: BLE001 - report, never leave a half-built matrix silently
-            res = CellResult(audience, fmt, str(target.relative_to(out_root)), time.perf_counter() - start,
-                             False, traceback.format_exc(limit=4))
+            res = CellResult(audience, fmt, rel, time.perf_counter() - start, False, traceback.format_exc(limit=4))
         _report(res)
         results.append(res)
-        return res.ok
-
-    from .cover import draw_cover
-    cover = draw_cover(edition, work / "static" / "cover.png")
-    # one set of settings for every build of the edition: the sources are read once
-    overrides = {"kb_edition_audience": audience, **epub.ENV_SETTINGS}
-    release = common.release()
-
-    if "web" in formats or "zip" in formats:
-        site = out_root / edition.output("web")
-        ok = cell("web", lambda t: web.build_site(edition, work, doctrees, overrides, t))
-        if "zip" in formats:
-            if ok:
-                cell("zip", lambda t: web.build_zip(edition, site, t))
-            else:
-                results.append(CellResult(audience, "zip", edition.output("zip"), 0, False, "网站版本没有建成"))
-    if "epub" in formats:
-        cell("epub", lambda t: epub.build(edition, work, doctrees, overrides, t, cover))
-    (work / "print.html").unlink(missing_ok=True)
-    if "epub" not in formats:
-        (work / "pages.json").unlink(missing_ok=True)
-
-    def print_html():
-        return printdoc.print_document(edition, work, doctrees, overrides, drafts, cover, release,
-                                       edition_contents(edition, corpus))
-
-    book: dict[str, Path] = {}
-
-    def typst_book() -> Path:
-        """The edition's Typst book, written once for the reading and print-shop copies."""
-        if "typ" not in book:
-            book["typ"] = pdf.write_book(work, doctrees, overrides)
-        return book["typ"]
-
-    reading: dict[str, Path] = {}
-
-    def reading_copy(target: Path) -> None:
-        pdf.build(typst_book(), target)
-        reading["pdf"] = target
-
-    if "pdf" in formats:
-        cell("pdf", reading_copy)
-    if "pdf-print" in formats:
-        def _printshop(t):
-            if "pdf" not in reading:  # built alone: typeset a reading copy in the work folder
-                reading_copy(work / "reading.pdf")
-            printshop.build(edition, typst_book(), reading["pdf"], t)
-        cell("pdf-print", _printshop)
-    if "docx" in formats:
-        cell("docx", lambda t: docx.build(edition, print_html(), work, t))
     return results
 
 

@@ -114,7 +114,8 @@ def check(pdf: Path, skip_pages: int = 0) -> list[str]:
         if number <= skip_pages:
             continue
         for ln in lines:
-            if ln.text[:1] and ln.text[0] in CLOSING:
+            # a figure's lone label ("?" on a sign) is not a line of text
+            if len(ln.text.strip()) > 1 and abs(ln.height - body) < 0.3 and ln.text[0] in CLOSING:
                 findings.append(f"{pdf.name}:{number}: 行首是标点“{ln.text[0]}”:{ln.text[:20]}")
         main = [ln for ln in lines if abs(ln.height - body) < 0.3]
         if len(main) < 4:
@@ -140,7 +141,8 @@ def check(pdf: Path, skip_pages: int = 0) -> list[str]:
             continues = nxt is not None and abs(nxt.y0 - b.y0 - pitch) <= 0.5 and abs(nxt.x0 - left) < 1
             if starts_at_edge and not indented and not short and not continues and b.x1 < right - em:
                 chars = re.sub(f"[\\s{re.escape(PUNCT)}]", "", b.text)
-                if len(chars) <= 1:
+                # "…写出序号：" then a drawn write-in line: the line is not short, its blank has no text
+                if len(chars) <= 1 and not b.text.rstrip().endswith(("：", ":")):
                     findings.append(f"{pdf.name}:{number}: 段落末行只有一个字：{a.text[-8:]}/{b.text}")
     return findings
 

@@ -370,11 +370,10 @@ def test_lesson_rules_follow_the_bands_data(tmp_path):
     lessons = ROOT / "tests" / "fixtures" / "lessons"
     root = _project(tmp_path, {"curriculum/junior-secondary/bad.md": (lessons / "lesson-bad.md").read_text(encoding="utf-8"),
                                "curriculum/junior-secondary/good.md": (lessons / "lesson-good.md").read_text(encoding="utf-8")})
-    bands = root / "source" / "_data" / "age_bands.yml"
-    bands.write_text(bands.read_text(encoding="utf-8").replace(
-        '    name: 12–15 岁（初中）\n',
-        '    name: 12–15 岁（初中）\n    period_minutes: 45\n    reading_min_chars: 40\n'
-        '    student_parts: [学习目标, 读一读, 想一想, 练一练, 词语]\n'), encoding="utf-8")
+    (root / "source" / "_data" / "age_bands.yml").write_text(
+        "age_bands:\n"
+        "  - {id: \"12-15\", name: 12–15 岁（初中）, order: 2, period_minutes: 45, reading_min_chars: 40,\n"
+        "     student_parts: [学习目标, 读一读, 想一想, 练一练, 词语]}\n", encoding="utf-8")
     result = check_files(["curriculum/junior-secondary/bad.md", "curriculum/junior-secondary/good.md"], root,
                          use_cache=False)
     got = {(p.line, p.code) for p in result.problems if p.path.endswith("bad.md") and p.code.startswith("LES")}

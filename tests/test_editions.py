@@ -345,6 +345,7 @@ def test_student_book_teaches_in_every_lesson(matrix, edition):
     for part in ("读一读", "想一想", "练一练", "词语"):
         assert text.count(part) >= len(lessons), (part, text.count(part), len(lessons))
     assert "参考资料" not in text.split("术语表")[0]  # no lesson's reference list before the glossary
+    assert "本课没有链接术语表中的词语" not in text  # each lesson's 词语 lists its own words (the book is one doctree)
     # the reading text of each lesson is there, not only its heading
     minimum = load_data(ROOT).age_bands[edition.age_bands[0]]["reading_min_chars"]
     body = squash(text)

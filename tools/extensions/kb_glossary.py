@@ -73,7 +73,7 @@ class LessonTermsDirective(SphinxDirective):
     has_content = False
 
     def run(self):
-        node = lesson_terms()
+        node = lesson_terms(docname=self.env.docname)
         self.set_source_info(node)
         return [node]
 
@@ -86,9 +86,13 @@ class ResolveLessonTerms(SphinxPostTransform):
         if not found:
             return
         terms = self.app.kb_data.terms
-        used = TermsUsed.store(self.env).get(self.env.docname, set())
-        names = [t for t in sorted(terms, key=lambda t: t.encode("gb18030")) if t.lower() in used]
+        store = TermsUsed.store(self.env)
+        order = sorted(terms, key=lambda t: t.encode("gb18030"))
         for node in found:
+            # the page the directive stands in: a print book resolves all its
+            # pages in one doctree, whose own docname is the book's
+            used = store.get(node.get("docname") or self.env.docname, set())
+            names = [t for t in order if t.lower() in used]
             if not names:
                 node.replace_self(nodes.paragraph(text="（本课没有链接术语表中的词语。）"))
                 continue

@@ -383,3 +383,19 @@ def test_lesson_rules_follow_the_bands_data(tmp_path):
     assert any("练一练" in m for m in les001) and any("词语" in m for m in les001)
     quiet = [p.text() for p in result.problems if p.path.endswith("good.md") and p.code.startswith("LES")]
     assert quiet == []
+
+
+def test_rare_characters_need_their_reading_the_first_time(tmp_path):
+    """For 9–12, a character outside the band's common list (GB 2312 level 1)
+    needs {ruby} at its first use in a student part; the fix proposes the
+    reading (pypinyin) for the writer to confirm."""
+    head = ("---\nid: up-x\ntitle: 测试课\ntype: lesson\naudiences: [upper-primary, educators]\nstatus: draft\n"
+            "updated: 2026-11-28\nage_band: \"9-12\"\nkey_concepts: [body]\ntopics: [\"6.3\"]\nduration_minutes: 40\n"
+            "objectives:\n  - {kind: knowledge, text: 说出青春期的变化}\nsources: [unesco-itgse-2018]\n---\n\n")
+    bare = head + "## 读一读\n\n男孩的睾丸会长大。\n\n## 想一想\n\n1. 睾丸在哪里？\n"
+    with_ruby = head + "## 读一读\n\n男孩的{ruby}`睾丸|gāo wán`会长大。\n\n## 想一想\n\n1. 睾丸在哪里？\n"
+    root = _project(tmp_path, {"curriculum/upper-primary/a.md": bare, "curriculum/upper-primary/b.md": with_ruby})
+    result = check_files(["curriculum/upper-primary/a.md", "curriculum/upper-primary/b.md"], root, use_cache=False)
+    rare = [p for p in result.problems if p.code == "LES005"]
+    assert [(p.path.rsplit("/", 1)[-1], p.line) for p in rare] == [("a.md", 19)]  # once: its first use
+    assert "睾" in rare[0].message and "gāo" in rare[0].fix and rare[0].severity == "warning"

@@ -69,6 +69,7 @@ class Code(StrEnum):
     LES002 = "LES002", "读一读太短"
     LES003 = "LES003", "学生读的部分里有写给老师的内容"
     LES004 = "LES004", "活动时间与一节课的长度不符"
+    LES005 = "LES005", "生僻字第一次出现没有注音"
     # safety, privacy, accessibility, typography
     SAFE001 = "SAFE001", "原始 HTML 或 raw 指令"
     SAFE002 = "SAFE002", "不安全的链接协议"

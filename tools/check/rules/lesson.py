@@ -11,10 +11,15 @@ student reads is the editions' ``parts`` table (``Edition.shows``).
 - LES003: teacher material in a part students read: citations, statements of
   alignment to 纲要/ITGSE, objective labels, 待核实;
 - LES004: the activities do not fill the band's class period, or
-  ``duration_minutes`` says otherwise.
+  ``duration_minutes`` says otherwise;
+- LES005 (warning): a character outside the band's common list
+  (``common_chars``) appears in a student part for the first time without
+  its reading (``{ruby}`词|cí` ``); the reading pypinyin proposes is in the
+  fix, for the writer to confirm.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from tools.model import load_editions
@@ -78,6 +83,7 @@ def check(doc):
                                    "把教学过程和教师提示里讲给学生的道理写成学生自己能读懂的课文，学生只拿到学生用书也能找到答案。"))
     out.extend(_teacher_text(doc, sections))
     out.extend(_period(doc, band))
+    out.extend(rare_characters(doc, band))
     return out
 
 
@@ -124,4 +130,60 @@ def _period(doc, band):
         out.append(problem(doc, doc.page.line_of("duration_minutes"), Code.LES004,
                            f"duration_minutes 是 {doc.meta.get('duration_minutes')}，这个年龄段一节课是 {period} 分钟。",
                            f"改成 duration_minutes: {period}。"))
+    return out
+
+
+# -- LES005: readings for rare characters ---------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def gb2312_level1() -> frozenset[str]:
+    """The 3,755 level-1 characters of GB 2312 (常用汉字, in the codec's rows
+    16–55): the common-character list a band can name (``common_chars:
+    gb2312-1``). The 2013 《通用规范汉字表》 level-1 list (3,500 characters) is
+    not served by the registries this project installs from; GB 2312 level 1
+    is its long-standing predecessor and comes with Python."""
+    out = set()
+    for row in range(16, 56):
+        for cell in range(1, 95):
+            try:
+                out.add(bytes([row + 0xA0, cell + 0xA0]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(out)
+
+
+CHAR_LISTS = {"gb2312-1": gb2312_level1}
+RUBY = re.compile(r"\{ruby\}`([^`|]+)\|")
+
+
+def rare_characters(doc, band) -> list:
+    """The first use, in a part students read, of a character outside the
+    band's common list that has no {ruby} reading there."""
+    lists = CHAR_LISTS.get(band.get("common_chars") or "")
+    if lists is None:
+        return []
+    common = lists()
+    edition = _learner_edition(doc)
+    sections = _sections(doc)
+    seen: set[str] = set()
+    out = []
+    for title, start, end in sections:
+        if edition is not None and not edition.shows(title):
+            continue
+        for line_no in range(start, end + 1):
+            line = doc.lines()[line_no - 1]
+            ruby_words = "".join(RUBY.findall(line))
+            plain = RUBY.sub("", line)
+            for ch in CJK.findall(plain) + CJK.findall(ruby_words):
+                if ch in common or ch in seen:
+                    continue
+                seen.add(ch)
+                if ch in ruby_words:
+                    continue  # first use comes with its reading
+                from pypinyin import Style, pinyin
+                reading = pinyin(ch, style=Style.TONE)[0][0]
+                out.append(problem(doc, line_no, Code.LES005, f"“{ch}”不是{band.get('name', '这个年龄段')}的常用字，"
+                                   "第一次出现时没有注音。",
+                                   f"写成 {{ruby}}`含“{ch}”的词|读音`，例如读音可能是 {reading}（请核对后再用）。",
+                                   severity="warning", col=doc.col(line_no, ch)))
     return out

@@ -372,3 +372,11 @@ def test_student_epub_figures_have_alt_text(matrix, edition, tmp_path):
     assert all(img.get("alt", "").strip() for img in figures), [f.get("src") for f in figures if not f.get("alt")]
     text = " ".join(BeautifulSoup(p, "html.parser").get_text(" ") for p in pages)
     assert TEACHER_TEXT.findall(text) == []
+
+
+@pytest.mark.parametrize("edition", [e for e in LEARNER_BOOKS if "docx" in e.formats], ids=lambda e: e.audience)
+def test_student_word_book_has_its_figures_with_alt_text(matrix, edition):
+    from docx import Document
+    shapes = Document(str(matrix / edition.output("docx"))).inline_shapes
+    assert len(shapes) >= len(_lessons(edition))  # at least a figure a lesson
+    assert all((s._inline.docPr.get("descr") or "").strip() for s in shapes)

@@ -21,6 +21,8 @@ PART_ROLES = {
     "bibliography-note": ("educator",),   # the context line under a reference
     "deprecated-forms": (),               # the glossary's list of wordings not to use
 }
+#: formats schools print: a released edition in one of them holds reviewed pages only
+PRINT_FORMATS = ("pdf", "pdf-print", "docx")
 EXTENSIONS = {"web": "", "epub": ".epub", "pdf": ".pdf", "pdf-print": "-print.pdf", "docx": ".docx", "zip": ".zip"}
 
 
@@ -39,6 +41,14 @@ class Edition:
     appendices: tuple[str, ...] = field(default=())
     educator_sections: tuple[str, ...] = field(default=())
     role: str = "learner"  # the audience's role (audiences.yml): learner, educator or adult
+    #: a draft edition (试用版, ``draft: true`` in editions.yml): it may hold
+    #: draft or lapsed pages, and its cover and every page say 试用版
+    draft: bool = False
+
+    @property
+    def printed(self) -> bool:
+        """Is any of its formats printed on paper (PDF, print-shop PDF, Word)?"""
+        return any(f in PRINT_FORMATS for f in self.formats)
 
     def shows(self, part: str, audiences=()) -> bool:
         """Does this edition print ``part``: a box (teacher-note, editor-note,
@@ -66,6 +76,10 @@ def _load(root: Path) -> dict[str, Edition]:
     kb = load_data(root)
     data = kb.editions_data
     defaults = data.get("defaults", {})
+    # once there is an earlier release, every edition opens its appendices
+    # with what changed since (tools.release.notes)
+    from .releases import CHANGES_DOC, load_releases
+    changes = (CHANGES_DOC,) if len(load_releases(root)[0]) >= 2 and (root / f"{CHANGES_DOC}.md").is_file() else ()
     out = {}
     for e in data.get("editions", []):
         out[e["audience"]] = Edition(
@@ -76,9 +90,10 @@ def _load(root: Path) -> dict[str, Edition]:
             cover_color=e.get("cover_color", "#22577a"),
             publisher=e.get("publisher", defaults.get("publisher", "")),
             language=e.get("language", defaults.get("language", "zh-CN")),
-            appendices=tuple(e.get("appendices", defaults.get("appendices", ()))),
+            appendices=changes + tuple(e.get("appendices", defaults.get("appendices", ()))),
             educator_sections=tuple(e.get("educator_sections", defaults.get("educator_sections", ()))),
             role=kb.audiences[e["audience"]].role if e["audience"] in kb.audiences else "adult",
+            draft=bool(e.get("draft", False)),
         )
     return out
 

@@ -10,7 +10,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.buildinfo import release_label
 from tools.model import edition_contents, edition_pages, load_corpus, load_data, load_editions
+from tools.model.review import mark
 
 from . import common
 from .common import CellError, build_date, build_dir, source_dir
@@ -62,7 +64,10 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
     data = load_data(root)
     edition = load_editions(root)[audience]
     corpus = load_corpus(root, data)
-    drafts = {d for d, p in corpus.items() if p.meta.get("status") == "draft"}
+    # the print marks come from each page's review state (tools.model.review):
+    # a draft or lapsed page is marked, a reviewed page is not (print_mark()
+    # gives each page's words, 试用版 in a draft edition included)
+    drafts = {d for d in edition_contents(edition, corpus) if d in corpus and mark(corpus[d])}
     out_root = build_dir(root)
     work = out_root / "_work" / audience
     work.mkdir(parents=True, exist_ok=True)
@@ -89,7 +94,7 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
     cover = draw_cover(edition, work / "static" / "cover.png")
     # one set of settings for every build of the edition: the sources are read once
     overrides = {"kb_edition_audience": audience, **epub.ENV_SETTINGS}
-    release = common.release()
+    release = release_label(root)  # version and release date (tools.buildinfo)
 
     if "web" in formats or "zip" in formats:
         site = out_root / edition.output("web")

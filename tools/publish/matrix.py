@@ -91,7 +91,7 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
         return res.ok
 
     from .cover import draw_cover
-    cover = draw_cover(edition, work / "static" / "cover.png")
+    cover = draw_cover(edition, work / "static" / "cover.png", root=root)
     # one set of settings for every build of the edition: the sources are read once
     overrides = {"kb_edition_audience": audience, **epub.ENV_SETTINGS}
     release = release_label(root)  # version and release date (tools.buildinfo)

@@ -292,3 +292,25 @@ def test_make_approve_passes_values_through_the_environment():
                  "tools.release.notes"):
         proc = run(tool, "--help")
         assert proc.returncode == 0 and "usage:" in proc.stdout, tool
+
+
+@pytest.mark.parametrize("args,words", [
+    (("--scope", "<script>alert(1)</script>"), "审核范围（SCOPE）只能是一行纯文字"),
+    (("--scope", "全文\nstatus: reviewed"), "审核范围（SCOPE）只能是一行纯文字"),
+    (("--date", "2026-13-01"), "审核日期 '2026-13-01' 的写法不对"),
+])
+def test_approve_refuses_hostile_values(kb, args, words):
+    before = snapshot(kb)
+    proc = approve(kb, "js-one", "med-a", "2026-01-05", *args) if "--date" not in args else \
+        run("tools.review.approve", "--root", str(kb), "--page", "js-one", "--by", "med-a", *args)
+    assert proc.returncode == 1 and words in proc.stderr, proc.stderr
+    assert snapshot(kb) == before
+
+
+def test_approve_reaches_no_file_outside_the_knowledge_base(kb, tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text((kb / JS_ONE).read_text(encoding="utf-8"), encoding="utf-8")
+    for page in (str(outside), "../outside.md", "curriculum/../../outside.md"):
+        proc = approve(kb, page, "med-a")
+        assert proc.returncode == 1 and "找不到页面" in proc.stderr, page
+    assert "review:" not in outside.read_text(encoding="utf-8")

@@ -32,8 +32,8 @@ from pathlib import Path
 import yaml
 
 from tools.model import edition_contents, load_corpus, load_data, load_editions
-from tools.model.releases import (CHANGES_DOC, NOTES_DIR, RELEASE_DIR, VERSION, load_releases, read_release,
-                                  record_path, version_key)
+from tools.model.releases import (CHANGES_DOC, NOTES_DIR, VERSION, load_releases, read_release, record_path,
+                                  version_key)
 from tools.model.review import MARKS, State, content, facts_used, sections
 
 ROOT = Path(__file__).resolve().parents[2]

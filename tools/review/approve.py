@@ -27,7 +27,6 @@ from tools.model.review import DEFAULT_SCOPE, State, approval_problem, make_dige
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUS_LINE = re.compile(r"""^status:\s*(["']?)(draft|reviewed)\1(?P<rest>\s*(#.*)?)$""")
-PENDING = "0" * 12
 
 
 class Refused(Exception):

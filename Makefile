@@ -15,7 +15,7 @@ export SOURCE_DATE_EPOCH
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := all
-.PHONY: all help setup html editions edition check fix new test test-fast preview bench clean
+.PHONY: all help setup html editions edition check fix new approve review codeowners release test test-fast preview bench clean
 
 all: setup editions html ## set up, then build every edition and the site
 
@@ -43,6 +43,21 @@ check: setup ## run the content checks on the whole knowledge base
 new: setup ## start a page: make new TYPE=case-study|lesson|policy [ID=… TITLE=… AGE_BAND=…]
 	@test -n "$$TYPE" || { echo "usage: make new TYPE=case-study|lesson|policy [ID=... TITLE=... AGE_BAND=...]"; exit 2; }
 	$(PY) -m tools.new --type "$$TYPE" $(if $(ID),--id "$$ID") $(if $(TITLE),--title "$$TITLE") $(if $(AGE_BAND),--age-band "$$AGE_BAND")
+
+# Values reach the tools through the environment, as for make new.
+approve: setup ## record a review: make approve PAGE=policies/x.md BY=reviewer-id[,id] [SCOPE=… DATE=…]
+	@test -n "$$PAGE" -a -n "$$BY" || { echo "usage: make approve PAGE=<page path or id> BY=<reviewer id>[,<id>] [SCOPE=...] [DATE=YYYY-MM-DD]"; exit 2; }
+	$(PY) -m tools.review.approve --page "$$PAGE" --by "$$BY" $(if $(SCOPE),--scope "$$SCOPE") $(if $(DATE),--date "$$DATE")
+
+review: setup ## the review queue by reviewer area (drafts, lapsed and due reviews, facts past review_by)
+	$(PY) -m tools.review.queue $(if $(FORMAT),--format "$$FORMAT")
+
+codeowners: setup ## write .github/CODEOWNERS from source/_data/reviewers.yml
+	$(PY) -m tools.review.codeowners
+
+release: setup ## write the release record of VERSION (e.g. make release VERSION=2027.1); tags nothing
+	@test -n "$$VERSION" || { echo "usage: make release VERSION=2027.1 [DATE=YYYY-MM-DD]"; exit 2; }
+	$(PY) -m tools.release --version "$$VERSION" $(if $(DATE),--date "$$DATE")
 
 fix: setup ## apply the checker's safe fixes (Chinese typography)
 	$(PY) -m tools.check --fix

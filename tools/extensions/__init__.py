@@ -16,7 +16,8 @@ One module, one job:
 ``kb_glossary``           the glossary from terms.yml
 ``kb_toctree``            folder toctrees in front-matter order
 ``kb_listings``           listings, matrices, timeline, facts table
-``kb_notices``            status and draft boxes under a page's title
+``kb_notices``            status and review-state boxes under a page's title
+``kb_releases``           version notes per release, the "与上一版相比" appendix
 ``kb_search``             jieba dictionary for Chinese search
 ``kb_colophon``           version, edition, date and commit in footer and books
 ``kb_downloads``          the downloads page and the files beside the site
@@ -40,6 +41,7 @@ EXTENSIONS = (
     "tools.extensions.kb_toctree",
     "tools.extensions.kb_listings",
     "tools.extensions.kb_notices",
+    "tools.extensions.kb_releases",
     "tools.extensions.kb_search",
     "tools.extensions.kb_colophon",
     "tools.extensions.kb_downloads",

@@ -1,7 +1,9 @@
 """Version, edition, build date and source commit, on every page and in
 every book: the footer of each web page, the ``{colophon}`` directive, and
 ``kb_build_date`` / ``kb_edition`` for templates. The values come from
-``tools.buildinfo``, so a site and its editions agree."""
+``tools.buildinfo``, so a site and its editions agree: the version and its
+date are the latest release record's (``make release``), also set as
+Sphinx's ``release`` and ``version`` (the EPUB's metadata)."""
 from __future__ import annotations
 
 from html import escape
@@ -10,13 +12,20 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from tools import buildinfo
 from tools.buildinfo import build_date
+
+
+def _release(app: Sphinx, config) -> None:
+    """The version being built, from the release records of this source tree."""
+    config.release = config.version = buildinfo.release(app.srcdir)
 
 
 def _footer(app: Sphinx) -> None:
     opts = dict(app.config.html_theme_options or {})
     opts["extra_footer"] = (
-        f'<p class="kb-colophon">版本 {escape(app.config.release)} · {escape(app.config.kb_edition)} 版 · '
+        f'<p class="kb-colophon">版本 {escape(buildinfo.release_label(app.srcdir))} · '
+        f'{escape(app.config.kb_edition)} 版 · '
         f"构建日期 {build_date()} · 源提交 {escape(app.config.kb_source_commit)}</p>"
     )
     app.config.html_theme_options = opts
@@ -31,8 +40,8 @@ class ColophonDirective(SphinxDirective):
     def run(self):
         cfg = self.config
         items = nodes.bullet_list()
-        for label, value in (("版本", cfg.release), ("版别", cfg.kb_edition), ("构建日期", build_date()),
-                             ("源提交", cfg.kb_source_commit)):
+        for label, value in (("版本", cfg.release), ("发布日期", buildinfo.release_date(self.env.srcdir) or "未发布"),
+                             ("版别", cfg.kb_edition), ("构建日期", build_date()), ("源提交", cfg.kb_source_commit)):
             items += nodes.list_item("", nodes.paragraph(text=f"{label}:{value}"))
         return [items]
 
@@ -40,6 +49,7 @@ class ColophonDirective(SphinxDirective):
 def setup(app: Sphinx) -> dict:
     app.setup_extension("tools.extensions.kb_model")
     app.add_directive("colophon", ColophonDirective)
+    app.connect("config-inited", _release)
     app.connect("builder-inited", _footer)
     app.connect("html-page-context", _context)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

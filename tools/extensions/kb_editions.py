@@ -15,8 +15,11 @@ from sphinx.application import Sphinx
 from sphinx.directives.other import TocTree
 from sphinx.util import docname_join
 
+from tools import buildinfo
 from tools.model import edition_contents, edition_pages, load_corpus, load_editions
 from tools.model.codes import Code
+from tools.model.releases import CHANGES_DOC
+from tools.model.review import TRIAL
 
 from ._util import logger
 
@@ -26,7 +29,9 @@ EDITION_ROOT = "source/edition"
 def _config_inited(app: Sphinx, config) -> None:
     audience = config.kb_edition_audience
     if not audience:
-        config.exclude_patterns = [*config.exclude_patterns, f"{EDITION_ROOT}.md"]
+        # the edition's contents and its "与上一版相比" appendix belong to editions;
+        # the site has a version-notes page per release (kb_releases)
+        config.exclude_patterns = [*config.exclude_patterns, f"{EDITION_ROOT}.md", f"{CHANGES_DOC}.md"]
         return
     editions = load_editions(app.srcdir)
     if audience not in editions:
@@ -46,7 +51,8 @@ def _config_inited(app: Sphinx, config) -> None:
     config.epub_publisher = edition.publisher
     config.epub_author = edition.publisher
     config.epub_contributor = edition.publisher
-    config.epub_description = edition.subtitle
+    stamp = f"版本 {buildinfo.release_label(app.srcdir)}" + (f" · {TRIAL}" if edition.draft else "")
+    config.epub_description = f"{edition.subtitle}（{stamp}）"
     config.epub_language = edition.language
     config.epub_identifier = f"qingchun-{audience}"
     config.epub_uid = f"qingchun-{audience}"

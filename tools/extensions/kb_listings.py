@@ -26,6 +26,8 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from tools.model.review import STATE_NAMES, State
+
 from ._util import kb_pages
 
 TYPE_NAMES = {"lesson": "课程", "policy": "政策解读", "case-study": "案例", "guide": "指南", "page": "页面"}
@@ -142,8 +144,8 @@ def _page_item(ctx: _Ctx, docname: str, page) -> nodes.list_item:
         bits.append(f"{page.meta.get('age_band', '')} 岁 · {page.meta.get('duration_minutes', '')} 分钟")
     if page.meta.get("type") == "policy":
         bits.append(STATUS_NAMES.get(page.meta.get("policy_status"), ""))
-    if page.meta.get("status") == "draft":
-        bits.append("草稿")
+    if page.state in (State.DRAFT, State.LAPSED):  # the review state (tools.model.review)
+        bits.append(STATE_NAMES[page.state])
     if bits:
         para += nodes.inline("", "(" + " · ".join(b for b in bits if b) + ")", classes=["kb-meta"])
     item = nodes.list_item("", para)

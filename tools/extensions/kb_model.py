@@ -30,7 +30,8 @@ def _code_digest(srcdir) -> str:
     from pathlib import Path
     here = Path(__file__).resolve().parents[1]
     files = sorted([*here.joinpath("extensions").glob("*.py"), *here.joinpath("model").glob("*"),
-                    *Path(srcdir).joinpath("source", "_data").glob("*.yml")])
+                    *Path(srcdir).joinpath("source", "_data").glob("*.yml"),
+                    *Path(srcdir).joinpath("source", "_data", "releases").glob("*.yml")])
     h = hashlib.sha1()
     for f in files:
         if f.is_file():

@@ -2,7 +2,9 @@
 
 :func:`load_data` returns a :class:`KBData` with every registry the wings
 need: audiences, age bands, the concept list, Chinese guidance, the
-bibliography, the facts registry, terms, case-study topics and editions.
+bibliography, the facts registry, terms, case-study topics, editions and
+the reviewers (``reviewers.yml``: who may approve which pages, and how long
+a review holds in each collection).
 """
 from __future__ import annotations
 
@@ -93,6 +95,31 @@ class Term:
     line: int
 
 
+@dataclass(frozen=True)
+class Reviewer:
+    """A named reviewer of ``reviewers.yml``: the collections (folders such as
+    ``policies`` or ``curriculum/junior-secondary``) and, when listed, the
+    topics (ITGSE topics or key concepts of concepts.yml, case-study topics)
+    whose pages the reviewer may approve."""
+
+    id: str
+    name: str
+    role: str
+    collections: tuple[str, ...]
+    topics: tuple[str, ...]
+    github: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class ReviewPeriod:
+    """How long a review holds in a collection (the longest matching folder wins)."""
+
+    collection: str
+    months: int
+    line: int
+
+
 @dataclass
 class KBData:
     root: Path
@@ -113,6 +140,8 @@ class KBData:
     problems: list[Problem] = field(default_factory=list)
     allowed_names: frozenset[str] = frozenset()  # privacy.yml: words that are not personal names
     editions_data: dict = field(default_factory=dict)  # editions.yml, read by tools.model.editions
+    reviewers: dict[str, Reviewer] = field(default_factory=dict)  # reviewers.yml (empty until reviewers are named)
+    review_periods: list[ReviewPeriod] = field(default_factory=list)
 
     def helpline_numbers(self) -> list[tuple[Helpline, Fact | None]]:
         """The national help lines in print order, each with the fact holding
@@ -293,4 +322,45 @@ def _load_data(root: Path) -> KBData:
     local = data.get("local")
     if local:
         kb.local_helpline = LocalHelpline(name=local.get("name", "") or "", note=local.get("note", "") or "")
+
+    _read_reviewers(root, kb)
     return kb
+
+
+REVIEWERS = (DATA_DIR / "reviewers.yml").as_posix()
+
+
+def _read_reviewers(root: Path, kb: KBData) -> None:
+    """reviewers.yml: every reviewer's collections must be content folders and
+    their topics known ids; a reviewer with a mistake is reported (REV010) and
+    left out, so nobody approves pages through a typo."""
+    from .pages import COLLECTIONS  # pages imports this module
+    doc = _read(root, kb, "reviewers.yml")
+    data = doc.data or {}
+    known_topics = {*kb.topics, *kb.key_concepts, *kb.case_topics}
+
+    def bad(path, message, fix):
+        kb.problems.append(Problem(REVIEWERS, doc.line_of(path), 1, Code.REV010, ERROR, message, fix))
+
+    for i, r in enumerate(data.get("reviewers", []) or []):
+        rid, ok = r["id"], True
+        if rid in kb.reviewers:
+            bad(("reviewers", i, "id"), f"审核人编号 {rid} 重复。", "每位审核人用一个不重复的 id。")
+            continue
+        for j, coll in enumerate(r["collections"]):
+            if coll.split("/")[0] not in COLLECTIONS or not (root / coll).is_dir():
+                bad(("reviewers", i, "collections", j), f"审核人 {rid} 的 collections 中的 {coll} 不是知识库的文件夹。",
+                    f"写内容文件夹，例如 policies 或 curriculum/junior-secondary（顶层可选：{'、'.join(COLLECTIONS)}）。")
+                ok = False
+        for j, topic in enumerate(r.get("topics", []) or []):
+            if str(topic) not in known_topics:
+                bad(("reviewers", i, "topics", j), f"审核人 {rid} 的 topics 中的 {topic!r} 不存在。",
+                    "写 concepts.yml 中的主题编号（如 \"6.3\"）或核心概念 id，或 case_topics.yml 中的案例主题 id。")
+                ok = False
+        if ok:
+            kb.reviewers[rid] = Reviewer(id=rid, name=r["name"], role=r["role"], collections=tuple(r["collections"]),
+                                         topics=tuple(str(t) for t in r.get("topics", []) or ()),
+                                         github=r.get("github"), line=doc.line_of(("reviewers", i)))
+    for i, period in enumerate(data.get("periods", []) or []):
+        kb.review_periods.append(ReviewPeriod(collection=period["collection"], months=period["months"],
+                                              line=doc.line_of(("periods", i))))

@@ -12,6 +12,8 @@ from .pages import Page
 
 FORMATS = ("web", "epub", "pdf", "pdf-print", "docx", "zip")
 
+#: formats schools print: a released edition in one of them holds reviewed pages only
+PRINT_FORMATS = ("pdf", "pdf-print", "docx")
 EXTENSIONS = {"web": "", "epub": ".epub", "pdf": ".pdf", "pdf-print": "-print.pdf", "docx": ".docx", "zip": ".zip"}
 
 
@@ -53,6 +55,14 @@ class Edition:
     type_size: float = 10.5  # body type, points
     line_chars: int = 36  # characters a full line holds (the text width)
     print_spec: PrintSpec = field(default_factory=PrintSpec)
+    #: a draft edition (试用版, ``draft: true`` in editions.yml): it may hold
+    #: draft or lapsed pages, and its cover and every page say 试用版
+    draft: bool = False
+
+    @property
+    def printed(self) -> bool:
+        """Is any of its formats printed on paper (PDF, print-shop PDF, Word)?"""
+        return any(f in PRINT_FORMATS for f in self.formats)
 
     def shows(self, part: str, audiences=()) -> bool:
         """Does this edition print ``part``: a box (teacher-note, editor-note,
@@ -79,6 +89,10 @@ def _load(root: Path) -> dict[str, Edition]:
     kb = load_data(root)
     data = kb.editions_data
     defaults = data.get("defaults", {})
+    # once there is an earlier release, every edition opens its appendices
+    # with what changed since (tools.release.notes)
+    from .releases import CHANGES_DOC, load_releases
+    changes = (CHANGES_DOC,) if len(load_releases(root)[0]) >= 2 and (root / f"{CHANGES_DOC}.md").is_file() else ()
     out = {}
     for e in data.get("editions", []):
         out[e["audience"]] = Edition(
@@ -89,13 +103,14 @@ def _load(root: Path) -> dict[str, Edition]:
             cover_color=e.get("cover_color", "#22577a"),
             publisher=e.get("publisher", defaults.get("publisher", "")),
             language=e.get("language", defaults.get("language", "zh-CN")),
-            appendices=tuple(e.get("appendices", defaults.get("appendices", ()))),
+            appendices=changes + tuple(e.get("appendices", defaults.get("appendices", ()))),
             parts={k: tuple(v or ()) for k, v in {**(defaults.get("parts") or {}), **(e.get("parts") or {})}.items()},
             role=kb.audiences[e["audience"]].role if e["audience"] in kb.audiences else "adult",
             chapter_break=e.get("chapter_break", defaults.get("chapter_break", "page")),
             type_size=float(e.get("type_size", defaults.get("type_size", 10.5))),
             line_chars=int(e.get("line_chars", defaults.get("line_chars", 36))),
             print_spec=PrintSpec(**{**defaults.get("print", {}), **e.get("print", {})}),
+            draft=bool(e.get("draft", False)),
         )
     return out
 

@@ -43,8 +43,8 @@ FIELD_HELP = {
     "title": "页面标题（中文，2–60 字）",
     "type": "页面类型：lesson（课程）、policy（政策解读）、case-study（案例）、guide（指南）或 page（站点页面）",
     "audiences": "读者列表，取自 source/_data/audiences.yml 的 id，例如 [junior-secondary, educators]",
-    "status": "审核状态：新写的页面填 draft；审核通过后由审核人改为 reviewed",
-    "reviewer": "审核人的角色，例如 医学审核",
+    "status": "审核状态：新写的页面填 draft；审核通过后由 make approve 改为 reviewed",
+    "review": "审核记录，只由 make approve PAGE=… BY=… 写入，不要手工修改",
     "updated": "最后更新日期，写成 2026-11-28 的形式",
     "sources": "参考资料编号列表，取自 source/_data/bibliography.yml 的 key",
     "age_band": "年龄段，取自 source/_data/age_bands.yml 的 id，例如 \"12-15\"（请加英文引号）",
@@ -93,6 +93,17 @@ class Page:
     fm_start: int = 0  # 1-based line of the opening '---', 0 if none
     body_start: int = 1  # 1-based line where the body starts
     problems: list[Problem] = field(default_factory=list)
+    #: the review state, worked out once by :func:`tools.model.review.assess`
+    #: when the page is read with the data (``None`` without data)
+    assessment: Any = None
+
+    @property
+    def state(self) -> str:
+        """``draft``, ``reviewed``, ``lapsed`` (reviewed, then changed) or
+        ``none`` (site pages, not under review): every edition's marks come
+        from it (:mod:`tools.model.review`)."""
+        from .review import State
+        return self.assessment.state if self.assessment is not None else State.DRAFT
 
     @property
     def id(self) -> str | None:
@@ -175,6 +186,8 @@ def read_page(path: str | Path, text: str | None = None, data: KBData | None = N
     page.meta = {k: v for k, v in page.meta.items() if k not in bad}
     if data is not None:
         check_references(page, data)
+        from .review import assess
+        page.assessment = assess(page, data)
     return page
 
 
@@ -369,7 +382,7 @@ def read_page_cached(root: str | Path, rel: str, text: str, data: KBData) -> Pag
     matter is parsed once however many wings ask for it.
     """
     key = (str(Path(root).resolve()), rel)
-    digest = hash(text)
+    digest = (hash(text), id(data))  # the state depends on the data (facts, reviewers)
     cached = _PAGE_CACHE.get(key)
     if cached is None or cached[0] != digest:
         cached = (digest, read_page(rel, text, data=data))

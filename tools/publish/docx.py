@@ -57,6 +57,17 @@ def reference_docx(target: Path) -> Path:
     return target
 
 
+def release_metadata() -> list[str]:
+    """The release stamped into every Word file's properties: the version and
+    release date (docProps/custom.xml: version, release-date) and both in the
+    subject (docProps/core.xml), from tools.buildinfo."""
+    from tools import buildinfo
+    root = buildinfo.source_root()
+    date = buildinfo.release_date(root) or ""
+    return [f"--metadata=subject:版本 {buildinfo.release_label(root)}",
+            f"--metadata=version:{buildinfo.release(root)}", f"--metadata=release-date:{date or '未发布'}"]
+
+
 def _pandoc(html: str, out: Path, reference: Path, resource_path: Path, title: str, lang: str) -> None:
     """HTML to Word within the limits of tools.limits. Not --sandbox: pandoc
     must read the book's figures from ``resource_path``; the HTML is the
@@ -65,7 +76,7 @@ def _pandoc(html: str, out: Path, reference: Path, resource_path: Path, title: s
     try:
         limits.pandoc(["-f", "html", "-t", "docx", "-o", str(out), f"--reference-doc={reference}",
                        f"--resource-path={resource_path}", f"--metadata=title:{title}", f"--metadata=lang:{lang}",
-                       "--quiet"], input=html.encode("utf-8"))
+                       *release_metadata(), "--quiet"], input=html.encode("utf-8"))
     except limits.LimitExceeded as exc:
         raise CellError(f"Word 版没有生成：{exc}") from None
 

@@ -10,7 +10,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.buildinfo import release_label
 from tools.model import edition_contents, edition_pages, load_corpus, load_data, load_editions
+from tools.model.review import mark
 
 from . import common
 from .common import CellError, build_date, build_dir, source_dir
@@ -71,12 +73,14 @@ class Cells:
         self.edition, self.root, self.out_root = edition, root, out_root
         data = load_data(root)
         self.corpus = load_corpus(root, data)
-        self.drafts = {d for d, p in self.corpus.items() if p.meta.get("status") == "draft"}
+        # the print marks come from each page's review state (tools.model.review):
+        # a draft or lapsed page is marked, a reviewed page is not
+        self.drafts = {d for d in edition_contents(edition, self.corpus) if d in self.corpus and mark(self.corpus[d])}
         self.work = out_root / "_work" / edition.audience
         self.work.mkdir(parents=True, exist_ok=True)
         self.doctrees = out_root / "doctrees" / f"edition-{edition.audience}"
         self.overrides = {"kb_edition_audience": edition.audience, **epub.ENV_SETTINGS}
-        self.cover = draw_cover(edition, self.work / "static" / "cover.png")
+        self.cover = draw_cover(edition, self.work / "static" / "cover.png", root=root)
         for stale in ("print.html", "pages.json"):
             (self.work / stale).unlink(missing_ok=True)
         self._made: dict[str, Path] = {}
@@ -89,7 +93,7 @@ class Cells:
     def print_document(self) -> Path:
         from . import printdoc
         return self._once("print.html", lambda: printdoc.print_document(
-            self.edition, self.work, self.doctrees, self.overrides, self.drafts, self.cover, common.release(),
+            self.edition, self.work, self.doctrees, self.overrides, self.drafts, self.cover, release_label(self.root),
             edition_contents(self.edition, self.corpus)))
 
     def typst_book(self) -> Path:

@@ -31,6 +31,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import new_document
 from sphinx.util.osutil import ensuredir
 
+from tools.model.review import TRIAL, print_mark
+
 from . import escape
 from .nodes import typst_part, typst_preface
 from .translator import TypstTranslator
@@ -117,6 +119,7 @@ class TypstBuilder(Builder):
         pages = getattr(self.app, "kb_pages", {})
         audience = self.app.kb_data.audiences.get(self.config.kb_edition_audience)
         teacher = audience is not None and audience.role == "educator"
+        edition = getattr(self.app, "kb_edition", None)
         for caption, docs in parts:
             if not docs:
                 continue
@@ -132,7 +135,7 @@ class TypstBuilder(Builder):
                 for child in sof.children:
                     child.parent = sof
                 book += sof
-                chapters[docname] = _chapter_meta(page, lessons, teacher)
+                chapters[docname] = _chapter_meta(page, lessons, teacher, edition)
         book["kb_chapters"] = chapters
         env.resolve_references(book, root, self)
         for pending in list(book.findall(addnodes.pending_xref)):
@@ -195,12 +198,13 @@ class TypstBuilder(Builder):
         pass
 
 
-def _chapter_meta(page, lesson: int, teacher: bool) -> dict:
-    """What the chapter opener and running heads need from the front matter:
-    the draft status, and a kicker above the title (第 3 课, with the lesson's
-    length for teachers; 政策解读, 工作案例, 指南)."""
+def _chapter_meta(page, lesson: int, teacher: bool, edition=None) -> dict:
+    """What the chapter opener and running heads need: the page's print mark
+    from its review state (tools.model.review.print_mark: 草稿 · 未经审核,
+    审核后有修改, 试用版, or none), and a kicker above the title (第 3 课, with the
+    lesson's length for teachers; 政策解读, 工作案例, 指南)."""
     if page is None:
-        return {}
+        return {"mark": TRIAL} if edition is not None and edition.draft else {}
     meta = page.meta
     kind = meta.get("type")
     kicker = {"policy": "政策解读", "case-study": "工作案例", "guide": "指南"}.get(kind, "")
@@ -208,7 +212,7 @@ def _chapter_meta(page, lesson: int, teacher: bool) -> dict:
         kicker = f"第 {lesson} 课"
         if teacher and meta.get("duration_minutes"):
             kicker += f" · {meta['duration_minutes']} 分钟"
-    return {"draft": meta.get("status") == "draft", "kicker": kicker}
+    return {"mark": print_mark(page, edition), "kicker": kicker}
 
 
 def _link_targets(tree: nodes.document) -> set[str]:

@@ -163,7 +163,7 @@ class TypstTranslator(SphinxTranslator):
             self.plain_text.append(plain)
             self.body.append(
                 f"#kb-chapter([{content}], subtitle: {subtitle}, plain: {escape.string(plain)}, "
-                f"draft: {str(bool(meta.get('draft'))).lower()}, kicker: {escape.string(meta.get('kicker', ''))}, "
+                f"mark: {escape.string(meta.get('mark', ''))}, kicker: {escape.string(meta.get('kicker', ''))}, "
                 f"level: {self.chapter_level}, to: {self.chapter_break}, labels: {_array(labels)})")
         else:
             level = self.chapter_level + self.section_level - 1

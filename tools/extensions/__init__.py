@@ -20,7 +20,8 @@ One module, one job:
 ``kb_search``             jieba dictionary for Chinese search
 ``kb_colophon``           version, edition, date and commit in footer and books
 ``kb_downloads``          the downloads page and the files beside the site
-``kb_theme``              escaping, accessible navigation, the root redirect
+``kb_theme``              escaping, navigation, template values, root redirect
+``kb_assets``             page weight: scripts per page, theme CSS and icons cut
 ========================  =====================================================
 """
 from __future__ import annotations
@@ -43,6 +44,7 @@ EXTENSIONS = (
     "tools.extensions.kb_colophon",
     "tools.extensions.kb_downloads",
     "tools.extensions.kb_theme",
+    "tools.extensions.kb_assets",
 )
 
 

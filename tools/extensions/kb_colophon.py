@@ -10,7 +10,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from tools.buildinfo import build_date
+from tools.buildinfo import build_date, build_year
 
 
 def _footer(app: Sphinx) -> None:
@@ -25,6 +25,7 @@ def _footer(app: Sphinx) -> None:
 def _context(app, pagename, templatename, context, doctree):
     context["kb_build_date"] = build_date()
     context["kb_edition"] = app.config.kb_edition
+    context["kb_copyright_year"] = build_year()
 
 
 class ColophonDirective(SphinxDirective):

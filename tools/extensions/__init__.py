@@ -17,9 +17,10 @@ One module, one job:
 ``kb_toctree``            folder toctrees in front-matter order
 ``kb_listings``           listings, matrices, timeline, facts table
 ``kb_notices``            status and draft boxes under a page's title
+``kb_lesson``             the lesson header card (web): grades, time, buttons
 ``kb_search``             jieba dictionary for Chinese search
 ``kb_colophon``           version, edition, date and commit in footer and books
-``kb_downloads``          the downloads page and the files beside the site
+``kb_downloads``          the downloads page, editions and worksheets beside the site
 ``kb_theme``              escaping, navigation, template values, root redirect
 ``kb_assets``             page weight: scripts per page, theme CSS and icons cut
 ========================  =====================================================
@@ -40,6 +41,7 @@ EXTENSIONS = (
     "tools.extensions.kb_toctree",
     "tools.extensions.kb_listings",
     "tools.extensions.kb_notices",
+    "tools.extensions.kb_lesson",
     "tools.extensions.kb_search",
     "tools.extensions.kb_colophon",
     "tools.extensions.kb_downloads",

@@ -34,7 +34,7 @@ class ColophonDirective(SphinxDirective):
         items = nodes.bullet_list()
         for label, value in (("版本", cfg.release), ("版别", cfg.kb_edition), ("构建日期", build_date()),
                              ("源提交", cfg.kb_source_commit)):
-            items += nodes.list_item("", nodes.paragraph(text=f"{label}:{value}"))
+            items += nodes.list_item("", nodes.paragraph(text=f"{label}：{value}"))
         return [items]
 
 

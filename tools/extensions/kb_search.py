@@ -127,14 +127,14 @@ def _script(call: str, *args) -> str:
 
 def page_text(body_html: str) -> str:
     """The article's text as a reader sees it, without heading links, the
-    draft notice or the header card's buttons."""
+    draft notice or the lesson card."""
     import lxml.html
     if not body_html.strip():
         return ""
     root = lxml.html.fragment_fromstring(body_html, create_parent="div")
     for el in root.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')"
                          " or contains(concat(' ', normalize-space(@class), ' '), ' kb-draft-notice ')"
-                         " or contains(concat(' ', normalize-space(@class), ' '), ' kb-lesson-actions ')"
+                         " or contains(concat(' ', normalize-space(@class), ' '), ' kb-lesson-card ')"
                          " or self::script or self::style]"):
         el.drop_tree()
     for block in root.xpath("//p|//li|//h1|//h2|//h3|//h4|//dt|//dd|//td|//th|//div"):

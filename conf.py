@@ -54,6 +54,7 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["source/_static"]
 html_css_files = ["kb.css", ("kb-print.css", {"media": "print"})]
+html_js_files = [("kb-nav.js", {"defer": "defer"})]
 html_copy_source = False
 html_show_sourcelink = False
 html_theme_options = {

@@ -19,10 +19,11 @@
 "use strict";
 (() => {
   // words that carry no topic in a teacher's question: never required
-  const STOP = new Set(["怎样", "怎么", "如何", "什么", "哪些", "为什么", "可以", "应该", "需要", "我们",
-    "他们", "她们", "自己", "一个", "有关", "关于", "以及", "进行", "知道", "告诉", "一些", "时候"]);
+  const STOP = new Set(["怎样", "怎么", "怎么办", "如何", "什么", "哪些", "哪里", "为什么", "是否", "可以",
+    "应该", "需要", "我们", "他们", "她们", "自己", "一个", "有关", "关于", "以及", "进行", "知道", "告诉",
+    "一些", "时候", "以后", "以前", "之后", "不要", "要不要", "有没有", "正常", "问题"]);
   const FIELD = { title: 10, heading: 4, summary: 3, text: 1 };
-  const SNIPPET_PAGES = 30; // results whose text is loaded for a snippet
+  const SNIPPET_PAGES = 8; // results whose text is loaded at once for a snippet; the rest as they scroll into view
   const state = { index: null, data: null, ready: false, texts: new Map(), query: null };
 
   window.Search = { setIndex: (index) => { state.index = index; start(); } };
@@ -64,12 +65,12 @@
     };
   }
 
-  function maximumMatch(run, forward) {
+  function maximumMatch(run, forward, longest) {
     const out = [];
     let i = forward ? 0 : run.length;
     while (forward ? i < run.length : i > 0) {
       let word = forward ? run[i] : run[i - 1];
-      for (let len = Math.min(maxLen, forward ? run.length - i : i); len >= 2; len--) {
+      for (let len = Math.min(longest, forward ? run.length - i : i); len >= 2; len--) {
         const cand = forward ? run.substr(i, len) : run.substr(i - len, len);
         if (vocab.has(cand)) { word = cand; break; }
       }
@@ -78,29 +79,51 @@
     return out;
   }
 
-  function segment(run) {
-    const f = maximumMatch(run, true);
-    const b = maximumMatch(run, false);
+  /** Maximum matching both ways: the one with fewer words (then fewer single
+   *  characters) first, the other after it when it differs. */
+  function segmentations(run, longest = maxLen) {
+    const f = maximumMatch(run, true, longest);
+    const b = maximumMatch(run, false, longest);
     const singles = (ws) => ws.filter((w) => w.length === 1).length;
-    if (f.length !== b.length) return f.length < b.length ? f : b;
-    return singles(f) < singles(b) ? f : b;
+    const fFirst = f.length !== b.length ? f.length < b.length : singles(f) < singles(b);
+    const both = fFirst ? [f, b] : [b, f];
+    return both[0].join("|") === both[1].join("|") ? [both[0]] : both;
   }
 
-  /** The query as phrases: {text, words (index words of its segmentation), contains}. */
+  /** The words of a phrase a page must have: not question words; single
+   *  characters only in a short phrase (性 of 性教育, not 来 of 第一次来月经怎么办). */
+  const needed = (words) => {
+    const content = words.filter((w) => !STOP.has(w));
+    const strong = content.filter((w) => w.length > 1);
+    return strong.length && words.join("").length > 4 ? strong : content;
+  };
+
+  /** The query as phrases. Each phrase has its readings (``alts``: the index
+   *  word itself, or its segmentations; a long index word is also read as the
+   *  shorter words in it), each with what a page must have (``need``), and
+   *  ``contains``: index words holding the phrase (性教育 in 学校性教育). */
   function parse(query) {
     const phrases = [];
     const pieces = query.toLowerCase().normalize("NFKC").match(/\p{Script=Han}+|[\p{L}\p{N}]+/gu) || [];
     for (const piece of pieces) {
       const han = /\p{Script=Han}/u.test(piece);
-      let words;
-      if (vocab.has(piece)) words = [piece];
-      else if (han) words = segment(piece).filter((w) => vocab.has(w));
-      else words = [piece, piece.replace(/s$/, "")].filter((w) => vocab.has(w)).slice(0, 1);
+      let readings;
+      if (vocab.has(piece)) {
+        readings = [[piece]];
+        if (han && piece.length >= 4) readings.push(...segmentations(piece, piece.length - 1));
+      } else if (han) readings = segmentations(piece);
+      else readings = [[piece, piece.replace(/s$/, "")].filter((w) => vocab.has(w)).slice(0, 1)];
+      const alts = readings.map((ws) => ws.filter((w) => vocab.has(w))).filter((ws) => ws.length)
+        .map((words, i) => ({ words, need: needed(words), factor: i === 0 ? 1 : 0.9 }));
       const contains = piece.length > 1 && !vocab.has(piece)
         ? [...vocab].filter((w) => w.length > piece.length && w.includes(piece)) : [];
-      if (!words.length && !contains.length) continue;
-      const optional = words.every((w) => STOP.has(w)) && !contains.length;
-      phrases.push({ text: piece, words, contains, optional });
+      if (!alts.length && !contains.length) continue;
+      // a phrase the index has only as loose characters is not in the knowledge base
+      if (han && piece.length > 1 && !contains.length && alts.every((a) => a.words.every((w) => w.length === 1))) {
+        continue;
+      }
+      const optional = !contains.length && alts.every((a) => !a.need.length);
+      phrases.push({ text: piece, words: alts.length ? alts[0].words : [], alts, contains, optional });
     }
     return phrases;
   }
@@ -115,39 +138,48 @@
       for (const [doc] of places) headings.set(doc, (headings.get(doc) || "") + " " + title.toLowerCase());
     }
     const pageData = (doc) => state.data.pages[docnames[doc]] || {};
+    const title = (doc) => (titles[doc] || "").toLowerCase();
+    const summary = (doc) => (pageData(doc).s || "").toLowerCase();
+    // a page has a word when its text has it, or its title or summary (front matter)
+    const has = (term, doc) => docsOfTerm(term).has(doc) || title(doc).includes(term) || summary(doc).includes(term);
     const where = (term, doc) => {
-      if (!docsOfTerm(term).has(doc)) return 0;
-      if ((titles[doc] || "").toLowerCase().includes(term)) return FIELD.title;
+      if (title(doc).includes(term)) return FIELD.title;
       if ((headings.get(doc) || "").includes(term)) return FIELD.heading;
-      if ((pageData(doc).s || "").toLowerCase().includes(term)) return FIELD.summary;
-      return FIELD.text;
+      if (summary(doc).includes(term)) return FIELD.summary;
+      return docsOfTerm(term).has(doc) ? FIELD.text : 0;
     };
+    const weigh = (words, doc) => words.reduce((sum, w) => sum + idf(w) * where(w, doc) * (STOP.has(w) ? 0.2 : 1), 0);
     const results = [];
-    const required = phrases.filter((p) => !p.optional).length || phrases.length;
+    const required = phrases.filter((p) => !p.optional).length;
     for (let doc = 0; doc < n; doc++) {
       let score = 0;
       let matched = 0;
       for (const p of phrases) {
-        const have = p.words.filter((w) => docsOfTerm(w).has(doc));
-        const needed = p.words.filter((w) => !STOP.has(w));
-        const need = needed.length ? needed : p.words;
-        const all = need.length > 0 && need.every((w) => docsOfTerm(w).has(doc));
-        const inside = p.contains.filter((w) => docsOfTerm(w).has(doc));
         let s = 0;
-        if (all) s = have.reduce((sum, w) => sum + idf(w) * where(w, doc), 0);
-        if (inside.length) s = Math.max(s, 0.8 * Math.max(...inside.map((w) => idf(w) * where(w, doc))));
-        if (!all && !inside.length && have.length) {
-          s = 0.3 * have.reduce((sum, w) => sum + idf(w) * where(w, doc), 0);
+        let full = false;
+        for (const alt of p.alts) {
+          if (alt.need.length && alt.need.every((w) => has(w, doc))) {
+            full = true;
+            s = Math.max(s, alt.factor * weigh(alt.words.filter((w) => has(w, doc)), doc));
+          }
         }
-        if (all || inside.length) { if (!p.optional) matched += 1; } else if (have.length && !p.optional) {
-          matched += need.filter((w) => have.includes(w)).length / need.length / 2;
+        const inside = p.contains.filter((w) => has(w, doc));
+        if (inside.length) {
+          full = true;
+          s = Math.max(s, 0.8 * Math.max(...inside.map((w) => idf(w) * where(w, doc))));
         }
+        if (!full) {
+          const words = p.words.filter((w) => has(w, doc));
+          s = 0.3 * weigh(words, doc);
+          const need = p.alts.length ? p.alts[0].need : [];
+          if (!p.optional && need.length) matched += need.filter((w) => has(w, doc)).length / need.length / 2;
+        } else if (!p.optional) matched += 1;
         score += s;
       }
       if (score <= 0) continue;
       const whole = phrases.map((p) => p.text).join("");
-      if (whole.length > 1 && (titles[doc] || "").toLowerCase().includes(whole)) score += 20;
-      else if (whole.length > 1 && (pageData(doc).s || "").toLowerCase().includes(whole)) score += 6;
+      if (whole.length > 1 && title(doc).includes(whole)) score += 20;
+      else if (whole.length > 1 && summary(doc).includes(whole)) score += 6;
       score *= state.data.weights[pageData(doc).t || "page"] || 1;
       results.push({ doc, score, matched });
     }
@@ -219,6 +251,12 @@
     const list = el("ul", "search");
     list.setAttribute("role", "list");
     const { docnames, titles } = state.index;
+    const observer = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+      entries.filter((e) => e.isIntersecting).forEach((e) => {
+        observer.unobserve(e.target);
+        loadText(e.target.dataset.docname);
+      });
+    }, { rootMargin: "200px" }) : null;
     shown.forEach((r, i) => {
       const docname = docnames[r.doc];
       const item = el("li", "kb-search-result");
@@ -231,11 +269,14 @@
       item.appendChild(snippet);
       list.appendChild(item);
       if (i < SNIPPET_PAGES) loadText(docname);
+      else if (observer) observer.observe(item);
     });
     out.appendChild(list);
-    state.terms = [...new Set(phrases.flatMap((p) => [p.text, ...p.words, ...p.contains]))]
+    const terms = [...new Set(phrases.flatMap((p) => [p.text, ...p.alts.flatMap((a) => a.words), ...p.contains]))];
+    // single characters are marked only when the query is one
+    state.terms = (terms.some((t) => t.length > 1) ? terms.filter((t) => t.length > 1) : terms)
       .sort((a, b) => b.length - a.length);
-    shown.slice(0, SNIPPET_PAGES).forEach((r) => fillSnippets(docnames[r.doc]));
+    shown.forEach((r) => fillSnippets(docnames[r.doc]));
   }
 
   function loadText(docname) {

@@ -19,7 +19,8 @@ look and cuts what a page does not use:
   keeps the offline zip small.
 
 ``make bench`` measures the result in Chromium on a throttled link against
-the stock sphinx-book-theme page (``tools/bench.py``).
+the stock sphinx-book-theme page (``tools/bench.py``), built with
+``kb_light_pages = False``: the theme's assets as they come.
 """
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ THEME_CSS = ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css", "
              "basic.css")
 #: Scripts whose strings may name classes, ids or custom properties at run time.
 PAGE_SCRIPTS = ("scripts/pydata-sphinx-theme.js", "scripts/sphinx-book-theme.js", "kb-search.js",
-                "kb-finder.js")
+                "kb-finder.js", "kb-lesson.js", "kb-nav.js")
 #: Selectors that never match on our pages: the colour scheme is always light.
 NEVER = re.compile(r"\[data-(?:bs-)?theme=[\"']?dark")
 #: What no page loads: removed from the output after the build.
@@ -67,7 +68,7 @@ def _asset_name(asset) -> str:
 
 
 def _page_assets(app, pagename, templatename, context, doctree):
-    if app.builder.name != "html":
+    if app.builder.name != "html" or not app.config.kb_light_pages:
         return
     from sphinx.builders.html._assets import _JavaScript
     body = context.get("body", "")
@@ -320,7 +321,7 @@ def lighten(outdir: Path) -> dict[str, tuple[int, int]]:
 
 
 def _build_finished(app: Sphinx, exception) -> None:
-    if exception is not None or app.builder.name != "html":
+    if exception is not None or app.builder.name != "html" or not app.config.kb_light_pages:
         return
     sizes = lighten(Path(app.outdir))
     for rel, (before, after) in sizes.items():
@@ -328,6 +329,7 @@ def _build_finished(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("kb_light_pages", True, "html", types=(bool,))
     # after the themes have filled in their assets (default priority 500)
     app.connect("html-page-context", _page_assets, priority=900)
     app.connect("build-finished", _build_finished)

@@ -144,13 +144,14 @@ def _page_item(ctx: _Ctx, docname: str, page) -> nodes.list_item:
     para = _para(ctx.link(docname))
     bits = []
     if page.meta.get("type") == "lesson":
-        bits.append(f"{page.meta.get('age_band', '')} 岁 · {page.meta.get('duration_minutes', '')} 分钟")
+        bits.append(f"{str(page.meta.get('age_band', '')).replace('-', '–')} 岁 · "
+                    f"{page.meta.get('duration_minutes', '')} 分钟")
     if page.meta.get("type") == "policy":
         bits.append(STATUS_NAMES.get(page.meta.get("policy_status"), ""))
     if page.meta.get("status") == "draft":
         bits.append("草稿")
     if bits:
-        para += nodes.inline("", "(" + " · ".join(b for b in bits if b) + ")", classes=["kb-meta"])
+        para += nodes.inline("", "（" + " · ".join(b for b in bits if b) + "）", classes=["kb-meta"])
     item = nodes.list_item("", para)
     if page.meta.get("summary"):
         item += _para(page.meta["summary"])
@@ -281,10 +282,11 @@ def visit_finder_controls(self, node):
     from html import escape
     out = ['<form class="kb-finder-filters pst-js-only" aria-label="筛选课程">']
     for name, label, options in node["selects"]:
-        out.append(f'<label>{escape(label)} <select name="{escape(name)}">'
-                   f'<option value="">全部</option>')
+        ident = f"kb-finder-{escape(name)}"
+        out.append(f'<span class="kb-finder-filter"><label for="{ident}">{escape(label)}</label>'
+                   f'<select id="{ident}" name="{escape(name)}"><option value="">全部</option>')
         out.extend(f'<option value="{escape(v)}">{escape(t)}</option>' for v, t in options)
-        out.append("</select></label>")
+        out.append("</select></span>")
     out.append('<p class="kb-finder-status" aria-live="polite"></p></form>')
     self.body.append("".join(out))
     raise nodes.SkipNode

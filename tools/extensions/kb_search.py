@@ -204,7 +204,7 @@ def compact_index(path: Path) -> None:
 def _write_search_data(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.name != "html":
         return
-    if (Path(app.outdir) / "searchindex.js").is_file():
+    if app.config.kb_light_pages and (Path(app.outdir) / "searchindex.js").is_file():
         compact_index(Path(app.outdir) / "searchindex.js")
     target = Path(app.outdir) / "_static" / DATA_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -215,6 +215,7 @@ def setup(app: Sphinx) -> dict:
     import jieba  # the zh search segmenter: keep its start-up chatter out of build logs
     jieba.setLogLevel(logging.WARNING)
     app.setup_extension("tools.extensions.kb_model")
+    app.setup_extension("tools.extensions.kb_assets")  # kb_light_pages
     app.add_search_language(SearchChineseKB)
     app.connect("env-before-read-docs", _collect_words, priority=600)
     app.connect("html-page-context", _write_page_text)

@@ -19,6 +19,7 @@ TABLE = [
  ("避孕方法", ["curriculum/senior-secondary/ss-contraception"]),
  ("青春期身体变化", ["curriculum/junior-secondary/js-puberty-and-body-image", "curriculum/upper-primary/up-puberty-and-hygiene"]),
  ("身体变化", ["curriculum/junior-secondary/js-puberty-and-body-image"]),
+ ("青春期变化", ["curriculum/junior-secondary/js-puberty-and-body-image", "curriculum/upper-primary/up-puberty-and-hygiene"]),
  ("网络交友", ["curriculum/junior-secondary/js-media-and-online-life"]),
  ("月经", ["curriculum/upper-primary/up-menstrual-health"]),
  ("性教育法律规定", ["policies/minors-protection-sex-education"]),

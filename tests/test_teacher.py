@@ -175,8 +175,9 @@ def test_lesson_card_tells_grade_time_and_date(phone, server):
     expect(card.get_by_role("button", name="打印本课")).to_be_visible()
 
 
-def test_print_a_lesson_worksheet_starts_on_its_own_page(page, server, tmp_path):
-    page.goto(f"{server}/{PUBERTY}.html")
+@pytest.mark.parametrize("lesson", [PUBERTY, "curriculum/junior-secondary/js-media-and-online-life"])
+def test_print_a_lesson_worksheet_starts_on_its_own_page(page, server, tmp_path, lesson):
+    page.goto(f"{server}/{lesson}.html")
     # 打印本课 opens the browser's printing
     page.evaluate("() => { window.kbPrinted = 0; window.print = () => { window.kbPrinted += 1; }; }")
     page.get_by_role("button", name="打印本课").click()
@@ -195,7 +196,7 @@ def test_print_a_lesson_worksheet_starts_on_its_own_page(page, server, tmp_path)
                           check=True).stdout
     pages = [[line.strip() for line in p.splitlines() if line.strip()] for p in text.split("\f")]
     pages = [p for p in pages if p]
-    assert pages[0][0] == title(PUBERTY), pages[0][:3]           # the title, not the menu, comes first
+    assert pages[0][0] == title(lesson), pages[0][:3]            # the title, not the menu, comes first
     sheet = next(i for i, p in enumerate(pages) if any(line.startswith("学生活动单：") for line in p))
     assert pages[sheet][0] == "学生活动单", pages[sheet][:3]      # the worksheet's section opens the page
     assert sheet > 0 and not any("学生活动单：" in line for line in pages[sheet - 1])

@@ -91,3 +91,14 @@ def test_teacher_query_finds_its_pages(search_page, server, query, pages):
     missing = [p for p in pages if p not in found]
     assert not missing, f"{query}: {missing} not in the first five {found}"
     assert search_page.errors == []
+
+
+@pytest.mark.parametrize("query", ["青春期", "月经", "避孕", "流动人口", "性别", "艾滋病", "欺凌", "求助"])
+def test_lessons_and_explainers_rank_above_listing_pages(search_page, server, query):
+    """The glossary, the landing pages and the indexes mention everything:
+    for a topic, the pages that teach it come first."""
+    from conftest import ROOT
+    from tools.model import load_corpus, load_data
+    pages = load_corpus(ROOT, load_data(ROOT))
+    kinds = [pages[d].meta.get("type") for d in top_five(search_page, server, query)]
+    assert len(kinds) == 5 and "page" not in kinds, (query, kinds)

@@ -303,3 +303,26 @@ def test_downloads_page_names_each_file_once_in_kb(browser, downloads_site):
     assert all(re.fullmatch(r"(Word|PDF)（\d+ KB）", t) for t in sheets.all_inner_texts())
     local_only(p)
     p.context.close()
+
+
+@pytest.mark.slow
+def test_offline_package_searches_from_disk_with_snippets(browser, tmp_path):
+    """The junior-secondary offline zip, unpacked on a school computer and
+    opened from disk: 避孕 finds lessons, each with a snippet of its own
+    text, and nothing is refused (no CORS error) or fetched from a network."""
+    import zipfile
+    env = {**os.environ, "KB_BUILD_DIR": str(tmp_path / "build")}
+    proc = subprocess.run([sys.executable, "-m", "tools.publish", "--audience", "junior-secondary", "--format", "zip",
+                           "--jobs", "1"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    with zipfile.ZipFile(tmp_path / "build" / "zip" / "junior-secondary.zip") as zf:
+        zf.extractall(tmp_path / "unzipped")
+    p = open_page(browser, phone=True)
+    p.goto((tmp_path / "unzipped" / "junior-secondary" / "search.html").as_uri() + "?q=" + "青春期身体变化")
+    results = p.locator("#search-results li.kb-search-result")
+    expect(results.first).to_be_visible()
+    expect(results.first.locator("p.context mark").first).to_be_visible()
+    assert "/curriculum/junior-secondary/" in results.first.locator("a").get_attribute("href")
+    assert p.errors == [], p.errors
+    assert all(u.startswith(("file:", "data:")) for u in p.requests), p.requests
+    p.context.close()

@@ -15,10 +15,10 @@ One module, one job:
 ``kb_bibliography``       bibliography, citations, per-page references
 ``kb_glossary``           the glossary from terms.yml
 ``kb_toctree``            folder toctrees in front-matter order
-``kb_listings``           listings, matrices, timeline, facts table
+``kb_listings``           listings, matrices, timeline, facts, lesson finder
 ``kb_notices``            status and draft boxes under a page's title
 ``kb_lesson``             the lesson header card (web): grades, time, buttons
-``kb_search``             jieba dictionary for Chinese search
+``kb_search``             Chinese search: the index without HMM, page data
 ``kb_colophon``           version, edition, date and commit in footer and books
 ``kb_downloads``          the downloads page, editions and worksheets beside the site
 ``kb_theme``              escaping, navigation, template values, root redirect

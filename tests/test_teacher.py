@@ -229,6 +229,10 @@ def test_lesson_finder_on_a_phone(phone, server):
     expect(phone.locator("table.kb-lesson-matrix")).to_be_hidden()
     expect(phone.locator(".kb-matrix-list")).to_be_visible()
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    # so is the topic coverage grid of the teachers' guide
+    phone.goto(f"{server}/curriculum/guides/teachers-guide.html")
+    expect(phone.locator("table.kb-coverage-matrix")).to_be_hidden()
+    expect(phone.locator(".kb-coverage-list")).to_be_visible()
     local_only(phone)
 
 

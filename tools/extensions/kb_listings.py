@@ -74,6 +74,8 @@ class _Ctx:
         self.pages = kb_pages(app.env)
         self.data = app.kb_data
         self.docs = set(app.env.all_docs)
+        #: a web page (not a book): lists beside tables, filters
+        self.web = app.builder.name in ("html", "dirhtml")
 
     def link(self, docname: str, text: str | None = None) -> nodes.Node:
         page = self.pages.get(docname)
@@ -215,7 +217,35 @@ def render_lesson_matrix(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
                     if p.meta.get("age_band") == band and kc["id"] in (p.meta.get("key_concepts") or ())]
             row.append(cell or ["—"])
         rows.append(row)
-    return [_table(header, rows, ["kb-lesson-matrix"]), _matrix_list(ctx, lessons, concepts)]
+    out = [_table(header, rows, ["kb-lesson-matrix"])]
+    if ctx.web:  # the books print the table only
+        out.append(_matrix_list(ctx, lessons, concepts))
+    return out
+
+
+def _rows_as_list(header: list[str], rows: list[list], cls: str) -> nodes.container:
+    """A table as a list, for narrow screens (kb.css shows one of the two):
+    each row's first cell, then "column：cell" for the cells that hold links."""
+    box = nodes.container(classes=[cls])
+    items = []
+    for cells in rows:
+        entry = nodes.list_item("", _para(nodes.strong(text=str(cells[0]))))
+        sub = []
+        for name, cell in zip(header[1:], cells[1:]):
+            links = [c for c in cell if isinstance(c, nodes.paragraph)] if isinstance(cell, list) else []
+            if not links:
+                continue
+            para = _para(f"{name}：")
+            for i, link_para in enumerate(links):
+                if i:
+                    para += nodes.Text("、")
+                para += link_para.children[0].deepcopy()
+            sub.append(nodes.list_item("", para))
+        if sub:
+            entry += nodes.bullet_list("", *sub)
+        items.append(entry)
+    box += nodes.bullet_list("", *items)
+    return box
 
 
 def _matrix_list(ctx: _Ctx, lessons, concepts) -> nodes.container:
@@ -260,6 +290,8 @@ def render_coverage(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
     out = [_para(f"课程覆盖了 {covered}/{len(ctx.data.topics)} 个主题。"
                  + ("未覆盖：" + "、".join(uncovered) + "。" if uncovered else "")),
            _table(header, rows, ["kb-coverage-matrix"])]
+    if ctx.web:  # the books print the table only
+        out.append(_rows_as_list(header, rows, "kb-coverage-list"))
     g_rows = []
     for gid, g in ctx.data.guidance.items():
         cell = [_para(ctx.link(d)) for d, p in lessons if gid in (p.meta.get("guidance") or ())]
@@ -327,7 +359,7 @@ def render_finder(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
             items.append(item)
         box += nodes.bullet_list("", *items, classes=["kb-finder-list"])
     out: list[nodes.Node] = []
-    if ctx.app.builder.name in ("html", "dirhtml"):
+    if ctx.web:
         def topic_key(t):
             return tuple(int(x) if x.isdigit() else x for x in re.split(r"[.]", t))
         selects = [

@@ -53,8 +53,8 @@ myst_substitutions: dict[str, str] = {}
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["source/_static"]
-html_css_files = ["kb.css"]
-html_last_updated_fmt = "%Y-%m-%d"
+html_css_files = ["kb.css", ("kb-print.css", {"media": "print"})]
+html_js_files = [("kb-nav.js", {"defer": "defer"})]
 html_copy_source = False
 html_show_sourcelink = False
 html_theme_options = {
@@ -67,8 +67,17 @@ html_theme_options = {
     "use_download_button": False,
     "use_fullscreen_button": False,
     "search_bar_text": "搜索",
+    "toc_title": "本页目录",
+    # Our own header and footer pieces (source/_templates), in Chinese.
+    "article_header_start": ["kb-toggle-nav.html"],
+    "article_header_end": ["kb-header-buttons.html"],
+    "footer_content_items": ["kb-footer.html"],
 }
-html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
+# Always light: the content boxes (kb.css) are designed for it, and no
+# colour-mode menu means no Bootstrap script on the page.
+html_context = {"default_mode": "light"}
+html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "kb-sidebar-nav.html"]}
+html_favicon = "source/_static/favicon.svg"
 
 # -- Search -------------------------------------------------------------------
 # Sphinx's zh search segments with jieba; kb_site adds the glossary terms to

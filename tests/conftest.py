@@ -45,6 +45,80 @@ def site(tmp_path_factory) -> Path:
     return out / "html"
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def serve(folder: Path):
+    """A static server for ``folder`` on 127.0.0.1 (a thread); ``.shutdown()`` it."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    return httpd
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    httpd = serve(site)
+    yield httpd.url
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = chromium_path()
+    if exe is None:
+        pytest.fail("Chromium is not installed: run `make setup` (it installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, viewport=None, phone=False):
+    """A page in a fresh context (zh-CN) that records its requests, its console
+    errors and its script errors (``.requests``, ``.errors``)."""
+    options = {"locale": "zh-CN", "viewport": viewport or (PHONE if phone else DESKTOP)}
+    if phone:
+        options.update(has_touch=True, is_mobile=True, device_scale_factor=2)
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.requests, page.errors = [], []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("console", lambda m: page.errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(f"script: {e}"))
+    # a request cut short by leaving the page is not a failure
+    page.on("requestfailed", lambda r: page.errors.append(f"failed: {r.url} {r.failure}")
+            if "ERR_ABORTED" not in (r.failure or "") else None)
+    page.on("response", lambda r: page.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    p = open_page(browser)
+    yield p
+    p.context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    p = open_page(browser, phone=True)
+    yield p
+    p.context.close()
+
+
 def chromium_path() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)

@@ -281,8 +281,8 @@ def test_editors_notes_in_the_data_files(tmp_path):
     root = _project(tmp_path, {"curriculum/junior-secondary/a.md": page})
     bib = root / "source" / "_data" / "bibliography.yml"
     text = bib.read_text(encoding="utf-8").replace(
-        "    note: 中文版名为《国际性教育技术指导纲要(修订版)》;",
-        "    editor_note: 中文版译者待核实。\n    note: 出版日期待核实；中文版名为《国际性教育技术指导纲要(修订版)》;")
+        "    note: 中文版名为《国际性教育技术指导纲要（修订版）》；",
+        "    editor_note: 中文版译者待核实。\n    note: 出版日期待核实；中文版名为《国际性教育技术指导纲要（修订版）》；")
     bib.write_text(text, encoding="utf-8")
     from tools.model.data import _load_data
     _load_data.cache_clear()

@@ -56,7 +56,7 @@ BOOK = """#import "kb.typ": *
 #show: book.with(title: "测试版", subtitle: "副标题", publisher: "编写组", paper: "iso-b5",
   cover-color: "#22577a", release: "1.0", date: "2026-01-01", commit: "abc", type-size: 10.5pt, line-chars: 36)
 #kb-part("第一部分")
-#kb-chapter([第一章], plain: "第一章", draft: true, kicker: "第 1 课")
+#kb-chapter([第一章], plain: "第一章", mark: "草稿 · 未经审核", kicker: "第 1 课")
 """ + "".join(f'#"{"青春期是从儿童发育为成人的阶段，身体和心理都会发生变化。" * 8}"\n\n' for _ in range(30)) + """
 #kb-box("help-box", [需要帮助时], [#"可以找信任的成年人。"])
 #kb-chapter-end()

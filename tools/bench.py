@@ -9,6 +9,15 @@ Every figure is a ratio to a stock HTML build of the same pages; the matrix
 runs serially (with each format's share) and with a process per core. For
 print: Typst's typesetting alone on the largest book (ms a page, beside
 WeasyPrint's), and one PDF edition rebuilt after a one-page edit.
+
+Page weight (``--pages-only`` runs just this): a lesson page, the home page
+and the search page of the knowledge base, as our site serves them and as
+the stock sphinx-book-theme serves the same pages (our content and
+extensions, the theme's own templates, options and assets), each opened in
+Debian's Chromium at 390×844 on a link throttled with the DevTools protocol
+to 1.6 Mbit/s and 150 ms round trip, cache off: bytes transferred, requests
+and first paint (median of three loads), and the ratio to stock. The targets
+for a lesson page are 400 KB and a first paint within 1.5 s.
 Timings, not tests: nothing here fails a build.
 """
 from __future__ import annotations
@@ -161,17 +170,126 @@ def report(rows: list[tuple[str, float, float | None]]) -> None:
         print(f"{name:58} {secs:9.1f} {'' if ratio is None else f'{ratio:7.2f}×'}")
 
 
+# -- page weight in Chromium on a throttled link --------------------------------
+
+THROTTLE = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8}
+WEIGHT_PAGES = (("lesson page", "curriculum/junior-secondary/js-puberty-and-body-image.html"),
+                ("home page", "source/index.html"),
+                ("search page (with its index)", "search.html?q=%E9%81%BF%E5%AD%95%E6%96%B9%E6%B3%95"))
+TARGET_BYTES, TARGET_PAINT = 400 * 1024, 1.5
+
+
+def _stock_theme_conf(work: Path) -> Path:
+    """Our configuration with sphinx-book-theme as it comes: its templates,
+    options, sidebars and assets (no kb_assets trimming)."""
+    conf = work / "stock-theme-conf"
+    conf.mkdir(exist_ok=True)
+    ours = str(ROOT / "conf.py")
+    (conf / "conf.py").write_text(
+        "import runpy\n"
+        f"_ours = runpy.run_path({ours!r})\n"
+        "globals().update({k: v for k, v in _ours.items() if not k.startswith('__')})\n"
+        "templates_path = []\nhtml_theme_options = {}\nhtml_sidebars = {}\nhtml_context = {}\n"
+        "html_css_files = ['kb.css']\nhtml_favicon = None\nkb_light_pages = False\n", encoding="utf-8")
+    return conf
+
+
+def _serve(folder: Path):
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def page_weight(browser, url: str) -> dict:
+    """One load of ``url`` at 390×844 on the throttled link: bytes, requests, first paint (s)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", THROTTLE)
+    sizes: dict[str, int] = {}
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    page.goto(url, wait_until="load", timeout=120000)
+    page.wait_for_timeout(1500)  # what the page fetches after load (snippets on the search page)
+    paint = page.evaluate("(performance.getEntriesByName('first-paint')[0] || {startTime: NaN}).startTime")
+    context.close()
+    return {"bytes": sum(sizes.values()), "requests": len(sizes), "paint": paint / 1000}
+
+
+def page_weight_rows(work: Path) -> list[tuple[str, dict, dict]]:
+    """(page, ours, stock) medians of three loads each."""
+    import statistics
+
+    from playwright.sync_api import sync_playwright
+    sites = {"ours": work / "weight-ours", "stock": work / "weight-stock"}
+    sphinx(ROOT, sites["ours"])
+    sphinx(ROOT, sites["stock"], conf=_stock_theme_conf(work))
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        raise SystemExit("Chromium is not installed: run make setup")
+    servers = {name: _serve(folder) for name, folder in sites.items()}
+    rows = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--disable-quic",
+                                               "--disable-background-networking"])
+            for label, path in WEIGHT_PAGES:
+                medians = {}
+                for name, httpd in servers.items():
+                    url = f"http://127.0.0.1:{httpd.server_address[1]}/{path}"
+                    loads = [page_weight(browser, url) for _ in range(3)]
+                    medians[name] = {k: statistics.median(x[k] for x in loads) for k in loads[0]}
+                rows.append((label, medians["ours"], medians["stock"]))
+            browser.close()
+    finally:
+        for httpd in servers.values():
+            httpd.shutdown()
+    return rows
+
+
+def report_weight(rows) -> None:
+    print(f"\n{'page (390×844, 1.6 Mbit/s, 150 ms)':34} {'':6} {'KB':>8} {'requests':>9} {'first paint':>12}")
+    for label, ours, stock in rows:
+        for name, m in (("stock", stock), ("ours", ours)):
+            print(f"{label if name == 'stock' else '':34} {name:6} {m['bytes'] / 1024:8.0f} {m['requests']:9.0f} "
+                  f"{m['paint']:11.2f}s")
+        print(f"{'':34} {'ratio':6} {ours['bytes'] / stock['bytes']:7.2f}× {ours['requests'] / stock['requests']:8.2f}× "
+              f"{ours['paint'] / stock['paint']:11.2f}×")
+    lesson = rows[0][1]
+    ok = lesson["bytes"] <= TARGET_BYTES and lesson["paint"] <= TARGET_PAINT
+    print(f"lesson page targets ({TARGET_BYTES // 1024} KB, first paint {TARGET_PAINT} s): "
+          f"{'met' if ok else 'NOT met'} ({lesson['bytes'] / 1024:.0f} KB, {lesson['paint']:.2f} s)")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=300, help="pages of the generated corpus (default 300)")
     ap.add_argument("--large", type=int, default=1000, help="pages of the linearity run (0 to skip)")
     ap.add_argument("--skip-corpus", action="store_true", help="only the knowledge-base measurements")
     ap.add_argument("--skip-kb", action="store_true", help="only the generated-corpus measurements")
+    ap.add_argument("--skip-pages", action="store_true", help="no page-weight measurement in Chromium")
+    ap.add_argument("--pages-only", action="store_true", help="only the page-weight measurement")
     ap.add_argument("--json", help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     rows: list[tuple[str, float, float | None]] = []
+    weight: list = []
+    if args.pages_only:
+        args.skip_corpus = args.skip_kb = True
     try:
+        if not args.skip_pages:
+            weight = page_weight_rows(work)
+            report_weight(weight)
         if not args.skip_corpus:
             corpus = make_corpus(work / "corpus", args.pages)
             print(f"corpus: {args.pages} pages in {corpus}", flush=True)
@@ -219,8 +337,11 @@ def main(argv=None) -> int:
             report(kb_rows)
             rows += kb_rows
         if args.json:
-            Path(args.json).write_text(json.dumps([{"name": n, "seconds": s, "ratio": r} for n, s, r in rows],
-                                                  ensure_ascii=False, indent=1), encoding="utf-8")
+            figures = [{"name": n, "seconds": s, "ratio": r} for n, s, r in rows]
+            figures += [{"name": f"page weight: {label}", "ours": ours, "stock": stock,
+                         "ratio_bytes": ours["bytes"] / stock["bytes"], "ratio_paint": ours["paint"] / stock["paint"]}
+                        for label, ours, stock in weight]
+            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
@@ -297,7 +418,7 @@ def _stock_kb_conf(work: Path) -> Path:
                                   + "def setup(app):\n    for n in ['kb-toctree','kb-pages','lesson-matrix',"
                                   + "'coverage-matrix','policy-timeline','facts-table','kb-glossary','bibliography',"
                                   + "'references','downloads','colophon','edition-contents','activity','handout',"
-                                  + "'teacher-note','answer-key','parent-note','help-box','history-note',"
+                                  + "'teacher-note','answer-key','parent-note','help-box','history-note','lesson-finder',"
                                   + "'for-audience']:\n        app.add_directive(n, Skip)\n"
                                   + "    app.add_role('cite', lambda *a, **k: ([], []))\n",
                                   encoding="utf-8")

@@ -15,13 +15,15 @@ One module, one job:
 ``kb_bibliography``       bibliography, citations, per-page references
 ``kb_glossary``           the glossary from terms.yml
 ``kb_toctree``            folder toctrees in front-matter order
-``kb_listings``           listings, matrices, timeline, facts table
+``kb_listings``           listings, matrices, timeline, facts, lesson finder
 ``kb_notices``            status and review-state boxes under a page's title
 ``kb_releases``           version notes per release, the "与上一版相比" appendix
-``kb_search``             jieba dictionary for Chinese search
+``kb_lesson``             the lesson header card (web): grades, time, buttons
+``kb_search``             Chinese search: the index without HMM, page data
 ``kb_colophon``           version, edition, date and commit in footer and books
-``kb_downloads``          the downloads page and the files beside the site
-``kb_theme``              escaping, accessible navigation, the root redirect
+``kb_downloads``          the downloads page, editions and worksheets beside the site
+``kb_theme``              escaping, navigation, template values, root redirect
+``kb_assets``             page weight: scripts per page, theme CSS and icons cut
 ``kb_typst``              the print book: a Typst builder and translator
 ========================  =====================================================
 """
@@ -42,10 +44,12 @@ EXTENSIONS = (
     "tools.extensions.kb_listings",
     "tools.extensions.kb_notices",
     "tools.extensions.kb_releases",
+    "tools.extensions.kb_lesson",
     "tools.extensions.kb_search",
     "tools.extensions.kb_colophon",
     "tools.extensions.kb_downloads",
     "tools.extensions.kb_theme",
+    "tools.extensions.kb_assets",
     "tools.extensions.kb_typst",
 )
 

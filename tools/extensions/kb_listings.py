@@ -6,7 +6,11 @@ reads the pages with listings again when any page changes):
 - ``{kb-pages}``: pages filtered by ``:type:``, ``:audience:``,
   ``:collection:``, grouped by ``:group-by:`` (type, age_band,
   policy_status, case_topics, region, period).
-- ``{lesson-matrix}``: lessons by age band and key concept.
+- ``{lesson-matrix}``: lessons by age band and key concept (a table; on a
+  phone the same as a list, by age band).
+- ``{lesson-finder}``: every lesson by school stage in school order, each
+  with its grades, topics and length; on the web, filters by grade, topic
+  and length (``kb-finder.js``, no server).
 - ``{coverage-matrix}``: the 27 ITGSE topics and the Chinese guidance
   against lessons by age band.
 - ``{policy-timeline}``: every dated event of every policy page, in order.
@@ -17,6 +21,7 @@ The folder toctree is ``kb_toctree``; the boxes under a page's title are
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from docutils import nodes
@@ -71,6 +76,8 @@ class _Ctx:
         self.pages = kb_pages(app.env)
         self.data = app.kb_data
         self.docs = set(app.env.all_docs)
+        #: a web page (not a book): lists beside tables, filters
+        self.web = app.builder.name in ("html", "dirhtml")
 
     def link(self, docname: str, text: str | None = None) -> nodes.Node:
         page = self.pages.get(docname)
@@ -141,13 +148,14 @@ def _page_item(ctx: _Ctx, docname: str, page) -> nodes.list_item:
     para = _para(ctx.link(docname))
     bits = []
     if page.meta.get("type") == "lesson":
-        bits.append(f"{page.meta.get('age_band', '')} 岁 · {page.meta.get('duration_minutes', '')} 分钟")
+        bits.append(f"{str(page.meta.get('age_band', '')).replace('-', '–')} 岁 · "
+                    f"{page.meta.get('duration_minutes', '')} 分钟")
     if page.meta.get("type") == "policy":
         bits.append(STATUS_NAMES.get(page.meta.get("policy_status"), ""))
     if page.state in (State.DRAFT, State.LAPSED):  # the review state (tools.model.review)
         bits.append(STATE_NAMES[page.state])
     if bits:
-        para += nodes.inline("", "(" + " · ".join(b for b in bits if b) + ")", classes=["kb-meta"])
+        para += nodes.inline("", "（" + " · ".join(b for b in bits if b) + "）", classes=["kb-meta"])
     item = nodes.list_item("", para)
     if page.meta.get("summary"):
         item += _para(page.meta["summary"])
@@ -211,7 +219,57 @@ def render_lesson_matrix(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
                     if p.meta.get("age_band") == band and kc["id"] in (p.meta.get("key_concepts") or ())]
             row.append(cell or ["—"])
         rows.append(row)
-    return [_table(header, rows, ["kb-lesson-matrix"])]
+    out = [_table(header, rows, ["kb-lesson-matrix"])]
+    if ctx.web:  # the books print the table only
+        out.append(_matrix_list(ctx, lessons, concepts))
+    return out
+
+
+def _rows_as_list(header: list[str], rows: list[list], cls: str) -> nodes.container:
+    """A table as a list, for narrow screens (kb.css shows one of the two):
+    each row's first cell, then "column：cell" for the cells that hold links."""
+    box = nodes.container(classes=[cls])
+    items = []
+    for cells in rows:
+        entry = nodes.list_item("", _para(nodes.strong(text=str(cells[0]))))
+        sub = []
+        for name, cell in zip(header[1:], cells[1:]):
+            links = [c for c in cell if isinstance(c, nodes.paragraph)] if isinstance(cell, list) else []
+            if not links:
+                continue
+            para = _para(f"{name}：")
+            for i, link_para in enumerate(links):
+                if i:
+                    para += nodes.Text("、")
+                para += link_para.children[0].deepcopy()
+            sub.append(nodes.list_item("", para))
+        if sub:
+            entry += nodes.bullet_list("", *sub)
+        items.append(entry)
+    box += nodes.bullet_list("", *items)
+    return box
+
+
+def _matrix_list(ctx: _Ctx, lessons, concepts) -> nodes.container:
+    """The lesson matrix as a list, for narrow screens (kb.css shows one of
+    the two): each age band, each key concept that has lessons in it."""
+    box = nodes.container(classes=["kb-matrix-list"])
+    for band in _bands(ctx):
+        items = []
+        for kc in concepts:
+            found = [d for d, p in lessons
+                     if p.meta.get("age_band") == band and kc["id"] in (p.meta.get("key_concepts") or ())]
+            if found:
+                para = _para(f"{kc['number']}. {kc['name']}：")
+                for i, d in enumerate(found):
+                    if i:
+                        para += nodes.Text("、")
+                    para += ctx.link(d)
+                items.append(nodes.list_item("", para))
+        if items:
+            box += nodes.rubric(text=ctx.data.age_bands[band]["name"])
+            box += nodes.bullet_list("", *items)
+    return box
 
 
 def render_coverage(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
@@ -234,11 +292,86 @@ def render_coverage(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
     out = [_para(f"课程覆盖了 {covered}/{len(ctx.data.topics)} 个主题。"
                  + ("未覆盖：" + "、".join(uncovered) + "。" if uncovered else "")),
            _table(header, rows, ["kb-coverage-matrix"])]
+    if ctx.web:  # the books print the table only
+        out.append(_rows_as_list(header, rows, "kb-coverage-list"))
     g_rows = []
     for gid, g in ctx.data.guidance.items():
         cell = [_para(ctx.link(d)) for d, p in lessons if gid in (p.meta.get("guidance") or ())]
         g_rows.append([g["name"], cell or ["—"]])
     out.append(_table(["国内指导文件", "对应课程"], g_rows, ["kb-guidance-matrix"]))
+    return out
+
+
+def _token(value) -> str:
+    """A class-name token for a filter value (6.3 -> 6-3)."""
+    return re.sub(r"[^0-9A-Za-z]+", "-", str(value)).strip("-")
+
+
+class kb_finder_controls(nodes.General, nodes.Element):
+    """The lesson finder's filters (web only): a form of selects whose values
+    are the classes of the lessons' list items."""
+
+
+def visit_finder_controls(self, node):
+    from html import escape
+    out = ['<form class="kb-finder-filters pst-js-only" aria-label="筛选课程">']
+    for name, label, options in node["selects"]:
+        ident = f"kb-finder-{escape(name)}"
+        out.append(f'<span class="kb-finder-filter"><label for="{ident}">{escape(label)}</label>'
+                   f'<select id="{ident}" name="{escape(name)}"><option value="">全部</option>')
+        out.extend(f'<option value="{escape(v)}">{escape(t)}</option>' for v, t in options)
+        out.append("</select></span>")
+    out.append('<p class="kb-finder-status" aria-live="polite"></p></form>')
+    self.body.append("".join(out))
+    raise nodes.SkipNode
+
+
+def render_finder(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
+    lessons = ctx.select("lesson")
+    if not lessons:
+        return [_para("（暂无课程。）")]
+    data = ctx.data
+    grades = [g for band in _bands(ctx) for g in data.grades(band)]
+    grade_class = {g: f"kb-g{i + 1}" for i, g in enumerate(dict.fromkeys(grades))}
+    box = nodes.container(classes=["kb-finder"])
+    used_topics, used_minutes = set(), set()
+    for band in _bands(ctx):
+        found = [(d, p) for d, p in lessons if p.meta.get("age_band") == band]
+        if not found:
+            continue
+        entry = data.age_bands[band]
+        box += nodes.rubric(text=f"{entry['name']}：{len(found)} 课", classes=["kb-finder-stage"])
+        items = []
+        for d, p in found:
+            m = p.meta
+            classes = ["kb-finder-item", *(grade_class[g] for g in data.grades(band) if g in grade_class)]
+            topics = [str(t) for t in m.get("topics") or ()]
+            classes += [f"kb-t{_token(t)}" for t in topics]
+            used_topics.update(topics)
+            if m.get("duration_minutes"):
+                classes.append(f"kb-m{int(m['duration_minutes'])}")
+                used_minutes.add(int(m["duration_minutes"]))
+            para = _para(ctx.link(d))
+            bits = [data.grade_range(band), f"{m['duration_minutes']} 分钟" if m.get("duration_minutes") else ""]
+            names = [data.topics[t]["name"] for t in topics if t in data.topics]
+            if names:
+                bits.append("主题：" + "、".join(names))
+            para += nodes.inline("", "（" + " · ".join(b for b in bits if b) + "）", classes=["kb-meta"])
+            item = nodes.list_item("", para, classes=classes)
+            items.append(item)
+        box += nodes.bullet_list("", *items, classes=["kb-finder-list"])
+    out: list[nodes.Node] = []
+    if ctx.web:
+        def topic_key(t):
+            return tuple(int(x) if x.isdigit() else x for x in re.split(r"[.]", t))
+        selects = [
+            ("grade", "年级", [(grade_class[g], g) for g in dict.fromkeys(grades)]),
+            ("topic", "主题", [(f"kb-t{_token(t)}", f"{t} {data.topics[t]['name']}" if t in data.topics else t)
+                              for t in sorted(used_topics, key=topic_key)]),
+            ("minutes", "课时", [(f"kb-m{n}", f"{n} 分钟") for n in sorted(used_minutes)]),
+        ]
+        out.append(kb_finder_controls(selects=selects))
+    out.append(box)
     return out
 
 
@@ -278,14 +411,14 @@ def render_facts(ctx: _Ctx, opts: dict) -> list[nodes.Node]:
         if wanted and fact.source != wanted:
             continue
         as_of = fact.as_of or "原文未注明年份"
-        conflicts = ";".join(f"{c.get('locator', '')}:{c.get('value')}" for c in fact.conflicts)
+        conflicts = "；".join(f"{c.get('locator', '')}：{c.get('value')}" for c in fact.conflicts)
         rows.append([fact.label, fact.display(), as_of, f"{fact.locator}" or "—", conflicts or "—"])
     if not rows:
         return [_para("（暂无登记的数字。）")]
     return [_table(["指标", "数值", "时间", "出处", "其他副本的不同记载"], rows, ["kb-facts"])]
 
 
-RENDERERS = {"pages": render_pages, "lesson-matrix": render_lesson_matrix,
+RENDERERS = {"pages": render_pages, "lesson-matrix": render_lesson_matrix, "lesson-finder": render_finder,
              "coverage-matrix": render_coverage, "policy-timeline": render_timeline,
              "facts-table": render_facts}
 
@@ -330,6 +463,15 @@ class ListingPages(EnvironmentCollector):
         return sorted(self._pages(env) - set(removed)) if added or changed or removed else []
 
 
+def _finder_script(app, pagename, templatename, context, doctree):
+    """kb-finder.js on the pages with a lesson finder."""
+    if app.builder.name != "html" or 'class="kb-finder-filters' not in context.get("body", ""):
+        return
+    from sphinx.builders.html._assets import _JavaScript
+    context["script_files"] = [*context.get("script_files", []),
+                               _JavaScript("_static/kb-finder.js", priority=800, defer="defer")]
+
+
 def _visit_skip(self, node):
     raise nodes.SkipNode
 
@@ -339,6 +481,9 @@ def setup(app: Sphinx) -> dict:
     app.add_node(kb_listing, **{fmt: (_visit_skip, None) for fmt in ("html", "latex", "text", "man", "texinfo", "typst")})
     app.add_directive("kb-pages", _listing_directive("pages", PAGES_SPEC))
     app.add_directive("lesson-matrix", _listing_directive("lesson-matrix"))
+    app.add_directive("lesson-finder", _listing_directive("lesson-finder"))
+    app.add_node(kb_finder_controls, html=(visit_finder_controls, None))
+    app.connect("html-page-context", _finder_script)
     app.add_directive("coverage-matrix", _listing_directive("coverage-matrix"))
     app.add_directive("policy-timeline", _listing_directive("policy-timeline"))
     app.add_directive("facts-table", _listing_directive("facts-table", {"source": directives.unchanged}))

@@ -39,7 +39,7 @@ def _insert_notices(app: Sphinx, doctree: nodes.document) -> None:
                  ("废止", m.get("repealed"))]
         for label, value in facts:
             if value:
-                items += nodes.list_item("", _para(f"{label}:{value}"))
+                items += nodes.list_item("", _para(f"{label}：{value}"))
         if m.get("superseded_by"):
             target = next((d for d, p in kb_pages(app.env).items() if p.meta.get("id") == m["superseded_by"]), None)
             para = _para("取代它的是：")

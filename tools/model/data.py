@@ -143,6 +143,23 @@ class KBData:
     reviewers: dict[str, Reviewer] = field(default_factory=dict)  # reviewers.yml (empty until reviewers are named)
     review_periods: list[ReviewPeriod] = field(default_factory=list)
 
+    def band_order(self, band) -> int:
+        """Position of an age band in school order (``order``), 99 when unknown."""
+        entry = self.age_bands.get(str(band)) if band is not None else None
+        return entry.get("order", 99) if entry else 99
+
+    def grades(self, band) -> list[str]:
+        """The school grades an age band is taught in (``grades``), in order."""
+        entry = self.age_bands.get(str(band)) if band is not None else None
+        return [str(g) for g in (entry or {}).get("grades") or ()]
+
+    def grade_range(self, band) -> str:
+        """适用年级 of an age band: its first to its last grade (初一–初三)."""
+        grades = self.grades(band)
+        if not grades:
+            return ""
+        return grades[0] if len(grades) == 1 else f"{grades[0]}–{grades[-1]}"
+
     def helpline_numbers(self) -> list[tuple[Helpline, Fact | None]]:
         """The national help lines in print order, each with the fact holding
         its number (``None`` when ``helplines.yml`` names an unknown fact)."""

@@ -16,7 +16,8 @@ from docx.shared import Pt
 
 from tools import limits
 
-from .common import CellError, atomic_output
+from . import worksheets
+from .common import CellError, atomic_output, source_dir
 
 FONTS = {"body": ("Noto Serif CJK SC", "Times New Roman"), "heading": ("Noto Sans CJK SC", "Arial")}
 
@@ -92,8 +93,11 @@ def build(edition, print_html: Path, work: Path, out: Path) -> int:
     Returns how many worksheets were written."""
     doc = lxml.html.document_fromstring(print_html.read_text(encoding="utf-8"))
     reference = reference_docx(work.parent / "reference.docx")
+    # the site links each lesson to its learner edition's sheets: only those get a PDF too
+    from tools.model import load_data
+    audience = load_data(source_dir()).audiences.get(edition.audience)
     count = build_worksheets(doc, reference, print_html.parent, out.with_name(f"{edition.audience}-worksheets"),
-                             edition.language)
+                             edition.language, pdf=audience is not None and audience.role == "learner")
     build_book(edition, doc, reference, print_html.parent, out)
     return count
 
@@ -107,8 +111,9 @@ def build_book(edition, doc, reference: Path, resource_dir: Path, out: Path) -> 
         _pandoc(body, staged, reference, resource_dir, edition.title, edition.language)
 
 
-def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, lang: str) -> int:
-    """One DOCX per lesson holding its handouts; returns how many were written."""
+def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, lang: str, pdf: bool = False) -> int:
+    """One DOCX per lesson holding its handouts and, with ``pdf``, the same as
+    a one-page PDF (``worksheets.build_pdf``); returns how many lessons have them."""
     count = 0
     with atomic_output(out_dir) as staged:
         staged.mkdir()
@@ -121,5 +126,8 @@ def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, la
                     + "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts))
             name = re.sub(r"[^a-z0-9-]", "", chapter.get("data-doc", "").rsplit("/", 1)[-1]) or f"lesson-{count}"
             _pandoc(html, staged / f"{name}.docx", reference, resource_dir, f"{title} 学生活动单", lang)
+            if pdf:
+                worksheets.build_pdf(title, "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts),
+                                     resource_dir, staged / f"{name}.pdf", lang)
             count += 1
     return count

@@ -38,6 +38,10 @@ def test_book_of_a_learner_edition(app, tmp_path):
     assert [w for w in warnings(app).splitlines() if "WARNING" in w and "AUD002" not in w] == []
     book = (Path(app.outdir) / "book.typ").read_text(encoding="utf-8")
     assert book.count("#kb-chapter(") == 4  # two lessons, glossary, bibliography
+    # the running head's mark comes from each page's review state: the draft
+    # lessons are marked, the site pages (glossary, bibliography) are not
+    marks = re.findall(r'#kb-chapter\(.*?mark: "([^"]*)"', book)
+    assert marks.count("草稿 · 未经审核") == 2 and marks.count("") == 2, marks
     assert "TEACHER-ONLY-MARKER" not in book and "ANSWER-KEY-MARKER" not in book
     assert "#kb-box(\"help-box\"" in book
     for name in ("kb.typ", "kb-boxes.typ", "kb-cover.typ", "cover.typ"):

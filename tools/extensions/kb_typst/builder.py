@@ -31,6 +31,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import new_document
 from sphinx.util.osutil import ensuredir
 
+from tools import buildinfo
 from tools.model.review import TRIAL, print_mark
 
 from . import escape
@@ -157,7 +158,7 @@ class TypstBuilder(Builder):
             "audience": edition.audience,
             "paper": {"A4": "a4", "B5": "iso-b5"}.get(edition.page_size, "a4"),
             "cover-color": edition.cover_color,
-            "release": self.config.release,
+            "release": buildinfo.release_label(self.app.srcdir),  # the version and its release date
             "date": time.strftime("%Y-%m-%d", time.gmtime(epoch)),
             "commit": self.config.kb_source_commit,
             "chapter-break": edition.chapter_break,

@@ -19,6 +19,7 @@ One module, one job:
 ``kb_notices``            status and draft boxes under a page's title
 ``kb_search``             jieba dictionary for Chinese search
 ``kb_colophon``           version, edition, date and commit in footer and books
+``kb_schools``            a school's edition: schedule, local help, its lessons
 ``kb_downloads``          the downloads page and the files beside the site
 ``kb_theme``              escaping, accessible navigation, the root redirect
 ``kb_typst``              the print book: a Typst builder and translator
@@ -42,6 +43,7 @@ EXTENSIONS = (
     "tools.extensions.kb_notices",
     "tools.extensions.kb_search",
     "tools.extensions.kb_colophon",
+    "tools.extensions.kb_schools",
     "tools.extensions.kb_downloads",
     "tools.extensions.kb_theme",
     "tools.extensions.kb_typst",

@@ -78,7 +78,7 @@ def build(edition, print_html: Path, work: Path, out: Path) -> int:
     Returns how many worksheets were written."""
     doc = lxml.html.document_fromstring(print_html.read_text(encoding="utf-8"))
     reference = reference_docx(work.parent / "reference.docx")
-    count = build_worksheets(doc, reference, print_html.parent, out.with_name(f"{edition.audience}-worksheets"),
+    count = build_worksheets(doc, reference, print_html.parent, out.with_name(f"{edition.stem}-worksheets"),
                              edition.language)
     build_book(edition, doc, reference, print_html.parent, out)
     return count

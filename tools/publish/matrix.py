@@ -57,16 +57,25 @@ def build_audience(audience: str, formats: list[str], root: Path | None = None) 
 
 
 def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellResult]:
-    from . import docx, epub, pdf, printdoc, printshop, web
-
     data = load_data(root)
     edition = load_editions(root)[audience]
     corpus = load_corpus(root, data)
-    drafts = {d for d, p in corpus.items() if p.meta.get("status") == "draft"}
     out_root = build_dir(root)
-    work = out_root / "_work" / audience
+    return build_cells(edition, formats, out_root=out_root, work=out_root / "_work" / audience,
+                       doctrees=out_root / "doctrees" / f"edition-{audience}",
+                       overrides={"kb_edition_audience": audience}, order=edition_contents(edition, corpus),
+                       drafts={d for d, p in corpus.items() if p.meta.get("status") == "draft"})
+
+
+def build_cells(edition, formats: list[str], *, out_root: Path, work: Path, doctrees: Path,
+                overrides: dict, order: list[str], drafts: set[str], label: str | None = None) -> list[CellResult]:
+    """The cells of one book (an edition, or a school's edition: tools/publish/schools.py)
+    from one Sphinx environment in ``doctrees``; outputs at ``out_root / edition.output(fmt)``,
+    progress lines named ``label`` (default: the audience)."""
+    from . import docx, epub, pdf, printdoc, printshop, web
+
+    label = label or edition.audience
     work.mkdir(parents=True, exist_ok=True)
-    doctrees = out_root / "doctrees" / f"edition-{audience}"
     results: list[CellResult] = []
 
     def cell(fmt, func):
@@ -74,12 +83,12 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
         target = out_root / edition.output(fmt)
         try:
             func(target)
-            res = CellResult(audience, fmt, str(target.relative_to(out_root)), time.perf_counter() - start, True)
+            res = CellResult(label, fmt, str(target.relative_to(out_root)), time.perf_counter() - start, True)
         except CellError as exc:
-            res = CellResult(audience, fmt, str(target.relative_to(out_root)), time.perf_counter() - start,
+            res = CellResult(label, fmt, str(target.relative_to(out_root)), time.perf_counter() - start,
                              False, str(exc))
         except Exception:  # noqa: BLE001 - report, never leave a half-built matrix silently
-            res = CellResult(audience, fmt, str(target.relative_to(out_root)), time.perf_counter() - start,
+            res = CellResult(label, fmt, str(target.relative_to(out_root)), time.perf_counter() - start,
                              False, traceback.format_exc(limit=4))
         _report(res)
         results.append(res)
@@ -88,7 +97,7 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
     from .cover import draw_cover
     cover = draw_cover(edition, work / "static" / "cover.png")
     # one set of settings for every build of the edition: the sources are read once
-    overrides = {"kb_edition_audience": audience, **epub.ENV_SETTINGS}
+    overrides = {**overrides, **epub.ENV_SETTINGS}
     release = common.release()
 
     if "web" in formats or "zip" in formats:
@@ -98,7 +107,7 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
             if ok:
                 cell("zip", lambda t: web.build_zip(edition, site, t))
             else:
-                results.append(CellResult(audience, "zip", edition.output("zip"), 0, False, "网站版本没有建成"))
+                results.append(CellResult(label, "zip", edition.output("zip"), 0, False, "网站版本没有建成"))
     if "epub" in formats:
         cell("epub", lambda t: epub.build(edition, work, doctrees, overrides, t, cover))
     (work / "print.html").unlink(missing_ok=True)
@@ -106,8 +115,7 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
         (work / "pages.json").unlink(missing_ok=True)
 
     def print_html():
-        return printdoc.print_document(edition, work, doctrees, overrides, drafts, cover, release,
-                                       edition_contents(edition, corpus))
+        return printdoc.print_document(edition, work, doctrees, overrides, drafts, cover, release, order)
 
     book: dict[str, Path] = {}
 

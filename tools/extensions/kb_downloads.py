@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx

@@ -255,8 +255,17 @@ def load_school(path: str | Path, root: str | Path, data: KBData | None = None,
     if not isinstance(doc.data, dict):
         r.add(1, Code.SCH001, "学校文件应当是“字段： 值”的形式。", "参照 schools/ 里的示例文件来写。")
         return None, r.problems
+    errors = []
     for err in _validator().iter_errors(doc.data):
-        r.add(list(err.absolute_path), Code.SCH001, _schema_message(err) + "。",
+        if err.validator == "oneOf" and isinstance(err.instance, list):  # lessons: the list's own errors
+            errors += [e for e in err.context if e.relative_schema_path[0] == 1] or [err]
+        else:
+            errors.append(err)
+    for err in errors:
+        where = list(err.absolute_path)
+        if err.validator == "additionalProperties":  # point at the first unknown key
+            where += re.findall(r"'([^']+)'", err.message)[:1]
+        r.add(where, Code.SCH001, _schema_message(err) + "。",
               "按 CONTRIBUTING.md“学校版本”一节和 schools/ 里的示例文件改写这一项。")
     for fpath, text in strings(doc.data):
         found = markup_in(text)

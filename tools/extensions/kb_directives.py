@@ -9,9 +9,11 @@ doctree before anything is written.
 
 A ``help-box`` prints, after what its author wrote, the national help lines
 of ``source/_data/helplines.yml`` (numbers from the facts registry, read
-through :mod:`tools.model`) and one write-in line for the school's own
-service, so every box gives the same numbers and a number is corrected in
-one place. An ``editor-note`` (what is still to verify, an editor's remark)
+through :mod:`tools.model`) and the local line: a school's edition prints
+the school's services there (kb_schools), any other edition a line to write
+in. The local line is written when the page is written (a post-transform),
+so the schools of an edition share the pages read once. Every box gives the
+same numbers and a number is corrected in one place. An ``editor-note`` (what is still to verify, an editor's remark)
 is never printed: every build drops it, and the checker lists it.
 
 Directives: ``activity`` (``:minutes:`` required), ``handout``,

@@ -8,7 +8,11 @@ then, on the real knowledge base, each edition format and the whole matrix.
 Every figure is a ratio to a stock HTML build of the same pages; the matrix
 runs serially (with each format's share) and with a process per core. For
 print: Typst's typesetting alone on the largest book (ms a page, beside
-WeasyPrint's), and one PDF edition rebuilt after a one-page edit.
+WeasyPrint's), and one PDF edition rebuilt after a one-page edit; then
+school editions: generated school files (random lessons of the learner
+editions, every format), serially for 10 and 50 schools (seconds per school
+stay flat: the work grows linearly), with a process per core, and with every
+page read per school instead of once per edition (the sharing gain).
 Timings, not tests: nothing here fails a build.
 """
 from __future__ import annotations
@@ -167,6 +171,8 @@ def main(argv=None) -> int:
     ap.add_argument("--large", type=int, default=1000, help="pages of the linearity run (0 to skip)")
     ap.add_argument("--skip-corpus", action="store_true", help="only the knowledge-base measurements")
     ap.add_argument("--skip-kb", action="store_true", help="only the generated-corpus measurements")
+    ap.add_argument("--schools", type=int, default=50, help="generated school files (0 to skip)")
+    ap.add_argument("--skip-schools", action="store_true", help="leave out the school editions")
     ap.add_argument("--json", help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
@@ -218,6 +224,10 @@ def main(argv=None) -> int:
             kb_rows += edit_rows(work)
             report(kb_rows)
             rows += kb_rows
+        if args.schools and not args.skip_schools:
+            school = school_rows(work, args.schools)
+            report(school)
+            rows += school
         if args.json:
             Path(args.json).write_text(json.dumps([{"name": n, "seconds": s, "ratio": r} for n, s, r in rows],
                                                   ensure_ascii=False, indent=1), encoding="utf-8")
@@ -278,6 +288,80 @@ def edit_rows(work: Path, audience: str = "junior-secondary") -> list:
     again = timed(cmd, env=env)
     return [(f"edition {audience} × pdf, first build (reads the sources)", first, None),
             (f"edition {audience} × pdf after a one-page edit", again, None)]
+
+
+SCHOOL_EDITIONS = ("upper-primary", "junior-secondary", "senior-secondary")
+
+
+def make_schools(dest: Path, count: int, seed: int = 18) -> list[Path]:
+    """``count`` school files with random lessons of the learner editions, in
+    two terms with random weeks, every format. A random choice is completed
+    with the lessons its chosen pages link to (a school file that leaves them
+    out is refused, see tools/publish/schools.py)."""
+    from tools.model import edition_pages, load_corpus, load_data, load_editions
+    from tools.publish.schools import printed_links
+
+    rng = random.Random(seed)
+    data = load_data(ROOT)
+    corpus = load_corpus(ROOT, data)
+    editions = load_editions(ROOT)
+    dest.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(count):
+        edition = editions[SCHOOL_EDITIONS[i % len(SCHOOL_EDITIONS)]]
+        lessons = [d for d in edition_pages(edition, corpus) if corpus[d].meta.get("type") == "lesson"]
+        links = {}
+        for page, _, target in printed_links(edition, lessons, data, corpus):
+            links.setdefault(page, set()).add(target)
+        chosen = set(rng.sample(lessons, rng.randint(3, len(lessons))))
+        while True:  # the lessons the chosen ones link to
+            more = {t for d in chosen for t in links.get(d, ()) if t in lessons} - chosen
+            if not more:
+                break
+            chosen |= more
+        order = [d for d in lessons if d in chosen]
+        rng.shuffle(order)
+        half = (len(order) + 1) // 2
+        rows = []
+        for term, part in (("第一学期", order[:half]), ("第二学期", order[half:])):
+            for d, week in zip(part, sorted(rng.sample(range(1, 21), len(part)))):
+                rows.append(f"  - {{lesson: {corpus[d].meta['id']}, term: {term}, week: {week}}}\n")
+        path = dest / f"bench-school-{i:03d}.yml"
+        path.write_text(f"school: 基准测试第 {i + 1} 学校\nedition: {edition.audience}\nlessons:\n" + "".join(rows)
+                        + "services:\n  - {name: 学校心理辅导室, phone: \"0571-8000 0101\", for: 本校学生}\n"
+                        + "formats: [web, epub, pdf, pdf-print, docx, zip]\n", encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def school_rows(work: Path, count: int = 50) -> list:
+    """School editions: seconds per school, serial for 10 and ``count``
+    schools (flat: linear growth), with a process per core, and without the
+    shared environment (every page read per school)."""
+    files = make_schools(work / "schools", count)
+    few = files[:min(10, count)]
+    rows = []
+
+    def build(label: str, schools: list[Path], jobs: int, *extra: str) -> float:
+        out = work / "school-build"
+        shutil.rmtree(out, ignore_errors=True)
+        secs = timed([PY, "-m", "tools.publish.schools", "--jobs", str(jobs), *extra, *map(str, schools)],
+                     env={"KB_BUILD_DIR": str(out)})
+        rows.append((f"{label}: {len(schools)} schools, {jobs} process(es)", secs, None))
+        rows.append((f"  seconds per school", secs / len(schools), None))
+        return secs / len(schools)
+
+    serial_few = build("schools, shared environment", few, 1)
+    serial_all = build("schools, shared environment", files, 1)
+    rows.append((f"  per school: {len(few)} → {len(files)} schools (s/school ratio, 1.00 = linear)",
+                 serial_all, serial_all / serial_few))
+    cores = os.cpu_count() or 2
+    parallel = build("schools, shared environment", files, cores)
+    rows.append((f"  speed-up with {cores} processes", parallel, serial_all / parallel))
+    fresh = build("schools, every page read per school (--no-share)", few, 1, "--no-share")
+    rows.append(("  sharing gain (seconds per school saved, ratio fresh/shared)", fresh - serial_few,
+                 fresh / serial_few))
+    return rows
 
 
 def _stock_kb_conf(work: Path) -> Path:

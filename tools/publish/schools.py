@@ -59,22 +59,17 @@ def _sections(doc) -> list[tuple[int, tuple[str, ...]]]:
     return out
 
 
-def link_problems(school: School, root: Path, data=None, corpus=None) -> list[Problem]:
-    """A page of the school's book that links to a lesson of the edition the
-    school did not choose: an error at the link's ``file:line`` naming the
-    school file (the build would print a dead link; kb_editions refuses it
-    too). Links in parts the edition does not print do not count."""
+def printed_links(edition, docnames, data, corpus) -> list[tuple[str, int, str]]:
+    """(page, line, target page) of every {doc} link of ``docnames`` that the
+    edition prints: links in parts it leaves out (the teacher's plan for a
+    student book, teacher notes) do not count; for-audience passages are
+    checked by the build."""
     from sphinx.util import docname_join
 
     from tools.check.document import Doc
 
-    data = data or load_data(root)
-    corpus = corpus if corpus is not None else load_corpus(root, data)
-    edition = load_editions(root)[school.edition]
-    members = set(school_contents(school, root, data, corpus))
-    offered = set(edition_contents(edition, corpus))
     out = []
-    for docname in sorted(members):
+    for docname in docnames:
         page = corpus.get(docname)
         if page is None:
             continue
@@ -83,16 +78,31 @@ def link_problems(school: School, root: Path, data=None, corpus=None) -> list[Pr
         for line, target, containers in doc.extracts()["links"]:
             titles = next((t for start, t in reversed(sections) if start <= line), ())
             if "for-audience" in containers or not all(edition.shows(c) for c in (*containers, *titles)):
-                continue  # not printed in this edition (for-audience passages: checked by the build)
-            ref = docname_join(docname, target)
-            if ref in offered and ref not in members:
-                meta = corpus[ref].meta
-                out.append(Problem(
-                    page.path, line, 1, Code.SCH007, ERROR,
-                    f"本页收在{school.name}的版本里（{school.rel}），但它链接的课“{meta.get('title', ref)}”"
-                    f"（{meta.get('id', ref)}）不是这所学校选的课，读者会看到死链接。",
-                    f"在 {school.rel} 的 lessons 里加上 {meta.get('id', ref)}，"
-                    f"或者不选本课（{page.meta.get('id', docname)}）。"))
+                continue
+            out.append((docname, line, docname_join(docname, target)))
+    return out
+
+
+def link_problems(school: School, root: Path, data=None, corpus=None) -> list[Problem]:
+    """A page of the school's book that links to a lesson of the edition the
+    school did not choose: an error at the link's ``file:line`` naming the
+    school file (the build would print a dead link; kb_editions refuses it
+    too)."""
+    data = data or load_data(root)
+    corpus = corpus if corpus is not None else load_corpus(root, data)
+    edition = load_editions(root)[school.edition]
+    members = set(school_contents(school, root, data, corpus))
+    offered = set(edition_contents(edition, corpus))
+    out = []
+    for docname, line, ref in printed_links(edition, sorted(members), data, corpus):
+        if ref in offered and ref not in members:
+            page, meta = corpus[docname], corpus[ref].meta
+            out.append(Problem(
+                page.path, line, 1, Code.SCH007, ERROR,
+                f"本页收在{school.name}的版本里（{school.rel}），但它链接的课“{meta.get('title', ref)}”"
+                f"（{meta.get('id', ref)}）不是这所学校选的课，读者会看到死链接。",
+                f"在 {school.rel} 的 lessons 里加上 {meta.get('id', ref)}，"
+                f"或者不选本课（{page.meta.get('id', docname)}）。"))
     return out
 
 

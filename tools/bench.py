@@ -290,7 +290,9 @@ def edit_rows(work: Path, audience: str = "junior-secondary") -> list:
             (f"edition {audience} × pdf after a one-page edit", again, None)]
 
 
-SCHOOL_EDITIONS = ("upper-primary", "junior-secondary", "senior-secondary")
+#: the editions the generated schools are based on (senior-secondary's PDF does
+#: not typeset at this commit: a figure uses a glyph Noto CJK lacks)
+SCHOOL_EDITIONS = ("upper-primary", "junior-secondary")
 
 
 def make_schools(dest: Path, count: int, seed: int = 18) -> list[Path]:

@@ -336,33 +336,61 @@ def make_schools(dest: Path, count: int, seed: int = 18) -> list[Path]:
     return files
 
 
+def _school_cells(stdout: str) -> dict[str, float]:
+    """Seconds per format summed over the schools' progress lines ("共用环境":
+    reading an edition's shared environment)."""
+    import re
+    out: dict[str, float] = {}
+    for fmt, secs in re.findall(r"^\[\S+ × (\S+)\] 完成 +(\d+\.\d) s", stdout, re.M):
+        out[fmt] = out.get(fmt, 0.0) + float(secs)
+    return out
+
+
 def school_rows(work: Path, count: int = 50) -> list:
     """School editions: seconds per school, serial for 10 and ``count``
     schools (flat: linear growth), with a process per core, and without the
-    shared environment (every page read per school)."""
+    shared environment (every page read per school; best of two runs each,
+    alternated, so that a busy machine favours neither)."""
     files = make_schools(work / "schools", count)
     few = files[:min(10, count)]
     rows = []
 
-    def build(label: str, schools: list[Path], jobs: int, *extra: str) -> float:
+    def build(schools: list[Path], jobs: int, *extra: str) -> tuple[float, dict]:
         out = work / "school-build"
         shutil.rmtree(out, ignore_errors=True)
+        stdout: list[str] = []
         secs = timed([PY, "-m", "tools.publish.schools", "--jobs", str(jobs), *extra, *map(str, schools)],
-                     env={"KB_BUILD_DIR": str(out)})
-        rows.append((f"{label}: {len(schools)} schools, {jobs} process(es)", secs, None))
-        rows.append((f"  seconds per school", secs / len(schools), None))
-        return secs / len(schools)
+                     env={"KB_BUILD_DIR": str(out)}, output=stdout)
+        return secs, _school_cells(stdout[0])
 
-    serial_few = build("schools, shared environment", few, 1)
-    serial_all = build("schools, shared environment", files, 1)
-    rows.append((f"  per school: {len(few)} → {len(files)} schools (s/school ratio, 1.00 = linear)",
-                 serial_all, serial_all / serial_few))
     cores = os.cpu_count() or 2
-    parallel = build("schools, shared environment", files, cores)
-    rows.append((f"  speed-up with {cores} processes", parallel, serial_all / parallel))
-    fresh = build("schools, every page read per school (--no-share)", few, 1, "--no-share")
-    rows.append(("  sharing gain (seconds per school saved, ratio fresh/shared)", fresh - serial_few,
-                 fresh / serial_few))
+    serial_few, _ = build(few, 1)
+    serial_all, cells = build(files, 1)
+    parallel, _ = build(files, cores)
+    n, m = len(few), len(files)
+    rows += [(f"schools: {n} schools, serial", serial_few, None),
+             ("  seconds per school", serial_few / n, None),
+             (f"schools: {m} schools, serial", serial_all, None),
+             ("  seconds per school", serial_all / m, None),
+             (f"  per school, {n} → {m} schools (s/school ratio, 1.00 = linear)", serial_all / m,
+              (serial_all / m) / (serial_few / n))]
+    rows += [(f"  of which {fmt} cells, per school", secs / m, None)
+             for fmt, secs in sorted(cells.items(), key=lambda kv: -kv[1])]
+    rows += [(f"schools: {m} schools, {cores} processes", parallel, None),
+             ("  seconds per school", parallel / m, None),
+             (f"  speed-up with {cores} processes", parallel, serial_all / parallel)]
+    shared, fresh = [], []
+    for _ in range(2):
+        shared.append(build(few, 1))
+        fresh.append(build(few, 1, "--no-share"))
+    (s_secs, s_cells), (f_secs, f_cells) = min(shared, key=lambda r: r[0]), min(fresh, key=lambda r: r[0])
+    rows += [(f"sharing: {n} schools serial, shared environment (best of 2)", s_secs / n, None),
+             (f"sharing: {n} schools serial, every page read per school (best of 2)", f_secs / n, None),
+             ("  seconds saved per school (ratio: fresh / shared)", (f_secs - s_secs) / n, f_secs / s_secs),
+             ("  web cells per school (pages are read there): shared", s_cells.get("web", 0) / n, None),
+             ("  web cells per school: every page read", f_cells.get("web", 0) / n,
+              f_cells.get("web", 0) / max(s_cells.get("web", 0), 1e-9)),
+             ("  shared environments (once per edition, all schools)", s_cells.get("共用环境", 0), None)]
     return rows
 
 

@@ -347,50 +347,63 @@ def _school_cells(stdout: str) -> dict[str, float]:
 
 
 def school_rows(work: Path, count: int = 50) -> list:
-    """School editions: seconds per school, serial for 10 and ``count``
-    schools (flat: linear growth), with a process per core, and without the
+    """School editions, in wall-clock seconds and in CPU seconds (user and
+    system, every process of the run: what a busy machine does not inflate):
+    serial for 10 and ``count`` schools (seconds per school stay flat when
+    the work grows linearly), with a process per core, and without the
     shared environment (every page read per school; best of two runs each,
-    alternated, so that a busy machine favours neither)."""
+    alternated)."""
+    import resource
+
     files = make_schools(work / "schools", count)
     few = files[:min(10, count)]
     rows = []
 
-    def build(schools: list[Path], jobs: int, *extra: str) -> tuple[float, dict]:
+    def build(schools: list[Path], jobs: int, *extra: str) -> tuple[float, float, dict]:
         out = work / "school-build"
         shutil.rmtree(out, ignore_errors=True)
         stdout: list[str] = []
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         secs = timed([PY, "-m", "tools.publish.schools", "--jobs", str(jobs), *extra, *map(str, schools)],
                      env={"KB_BUILD_DIR": str(out)}, output=stdout)
-        return secs, _school_cells(stdout[0])
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return secs, cpu, _school_cells(stdout[0])
 
     cores = os.cpu_count() or 2
-    serial_few, _ = build(few, 1)
-    serial_all, cells = build(files, 1)
-    parallel, _ = build(files, cores)
     n, m = len(few), len(files)
-    rows += [(f"schools: {n} schools, serial", serial_few, None),
-             ("  seconds per school", serial_few / n, None),
-             (f"schools: {m} schools, serial", serial_all, None),
-             ("  seconds per school", serial_all / m, None),
-             (f"  per school, {n} → {m} schools (s/school ratio, 1.00 = linear)", serial_all / m,
-              (serial_all / m) / (serial_few / n))]
-    rows += [(f"  of which {fmt} cells, per school", secs / m, None)
+    few_wall, few_cpu, _ = build(few, 1)
+    all_wall, all_cpu, cells = build(files, 1)
+    par_wall, par_cpu, _ = build(files, cores)
+    rows += [(f"schools: {n} schools, serial (wall)", few_wall, None),
+             ("  seconds per school (wall; CPU in the next row)", few_wall / n, None),
+             ("  CPU seconds per school", few_cpu / n, None),
+             (f"schools: {m} schools, serial (wall)", all_wall, None),
+             ("  seconds per school (wall)", all_wall / m, None),
+             ("  CPU seconds per school", all_cpu / m, None),
+             (f"  CPU per school, {n} → {m} schools (ratio, 1.00 = linear)", all_cpu / m, (all_cpu / m) / (few_cpu / n))]
+    rows += [(f"  of which {fmt} cells, per school (wall)", secs / m, None)
              for fmt, secs in sorted(cells.items(), key=lambda kv: -kv[1])]
-    rows += [(f"schools: {m} schools, {cores} processes", parallel, None),
-             ("  seconds per school", parallel / m, None),
-             (f"  speed-up with {cores} processes", parallel, serial_all / parallel)]
+    rows += [(f"schools: {m} schools, {cores} processes (wall)", par_wall, None),
+             ("  seconds per school (wall)", par_wall / m, None),
+             ("  CPU seconds per school", par_cpu / m, None),
+             (f"  speed-up with {cores} processes (wall)", par_wall, all_wall / par_wall)]
     shared, fresh = [], []
     for _ in range(2):
         shared.append(build(few, 1))
         fresh.append(build(few, 1, "--no-share"))
-    (s_secs, s_cells), (f_secs, f_cells) = min(shared, key=lambda r: r[0]), min(fresh, key=lambda r: r[0])
-    rows += [(f"sharing: {n} schools serial, shared environment (best of 2)", s_secs / n, None),
-             (f"sharing: {n} schools serial, every page read per school (best of 2)", f_secs / n, None),
-             ("  seconds saved per school (ratio: fresh / shared)", (f_secs - s_secs) / n, f_secs / s_secs),
-             ("  web cells per school (pages are read there): shared", s_cells.get("web", 0) / n, None),
-             ("  web cells per school: every page read", f_cells.get("web", 0) / n,
+    s_wall, s_cpu, s_cells = min(shared, key=lambda r: r[1])
+    f_wall, f_cpu, f_cells = min(fresh, key=lambda r: r[1])
+    rows += [(f"sharing: {n} schools serial, shared environment: CPU s/school (best of 2)", s_cpu / n, None),
+             (f"sharing: {n} schools serial, every page read per school: CPU s/school", f_cpu / n, None),
+             ("  CPU seconds saved per school (ratio: fresh / shared)", (f_cpu - s_cpu) / n, f_cpu / s_cpu),
+             ("  web cells per school, wall (pages are read there): shared", s_cells.get("web", 0) / n, None),
+             ("  web cells per school, wall: every page read", f_cells.get("web", 0) / n,
               f_cells.get("web", 0) / max(s_cells.get("web", 0), 1e-9)),
-             ("  shared environments (once per edition, all schools)", s_cells.get("共用环境", 0), None)]
+             ("  docx cells per school, wall: shared (worksheets converted once)", s_cells.get("docx", 0) / n, None),
+             ("  docx cells per school, wall: not shared", f_cells.get("docx", 0) / n,
+              f_cells.get("docx", 0) / max(s_cells.get("docx", 0), 1e-9)),
+             ("  shared environments (once per edition, all schools), wall", s_cells.get("共用环境", 0), None)]
     return rows
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from . import yamlio
 from .codes import Code
 from .data import KBData, load_data
-from .editions import EXTENSIONS, FORMATS, Edition, edition_contents, edition_pages, load_editions
+from .editions import EXTENSIONS, FORMATS, Edition, edition_pages, load_editions
 from .markup import markup_in, strings
 from .pages import Page, load_corpus, svg_problems
 from .problems import ERROR, Problem
@@ -482,12 +482,6 @@ def school_pages(school: School, edition: Edition, corpus: dict[str, Page]) -> l
             out.extend(chosen)
             placed = True
     return out if placed else [*out, *chosen]
-
-
-def base_contents(edition: Edition, corpus: dict[str, Page]) -> list[str]:
-    """What the shared environment of an edition's schools reads: every page
-    of the edition and the schedule page."""
-    return [SCHEDULE_DOC, *edition_contents(edition, corpus)]
 
 
 def paragraphs(text: str) -> list[str]:

@@ -3,9 +3,11 @@ and one worksheet per lesson, with a reference document whose styles use
 Chinese fonts."""
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -75,11 +77,13 @@ def _klass(name: str) -> str:
 def build(edition, print_html: Path, work: Path, out: Path) -> int:
     """The Word cell: the book, then one worksheet per lesson beside it
     (``<audience>-worksheets/``), from one reading of the print document.
-    Returns how many worksheets were written."""
+    Returns how many worksheets were written. Worksheets are kept by content
+    in ``work/../docx-cache``: the schools of an edition (tools/publish/schools.py)
+    share the lessons' handouts, converted once."""
     doc = lxml.html.document_fromstring(print_html.read_text(encoding="utf-8"))
     reference = reference_docx(work.parent / "reference.docx")
     count = build_worksheets(doc, reference, print_html.parent, out.with_name(f"{edition.stem}-worksheets"),
-                             edition.language)
+                             edition.language, cache=work.parent / "docx-cache")
     build_book(edition, doc, reference, print_html.parent, out)
     return count
 
@@ -93,7 +97,38 @@ def build_book(edition, doc, reference: Path, resource_dir: Path, out: Path) -> 
         _pandoc(body, staged, reference, resource_dir, edition.title, edition.language)
 
 
-def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, lang: str) -> int:
+def _cached_pandoc(cache: Path | None, html: str, out: Path, reference: Path, resource_path: Path, title: str,
+                   lang: str) -> None:
+    """:func:`_pandoc`, or a copy of the same conversion done before: the key
+    is everything the output depends on (the HTML, the images it shows, the
+    reference document, title, language and date)."""
+    if cache is None:
+        return _pandoc(html, out, reference, resource_path, title, lang)
+    key = hashlib.sha256()
+    for part in (html, title, lang, os.environ.get("SOURCE_DATE_EPOCH", ""), CACHE_VERSION):
+        key.update(part.encode("utf-8") + b"\0")
+    key.update(reference.read_bytes())
+    for src in sorted(set(re.findall(r'src="([^"]+)"', html))):
+        image = resource_path / src
+        key.update(src.encode("utf-8") + (image.read_bytes() if image.is_file() else b"missing"))
+    hit = cache / f"{key.hexdigest()}.docx"
+    if hit.is_file():
+        shutil.copyfile(hit, out)
+        return
+    _pandoc(html, out, reference, resource_path, title, lang)
+    cache.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".docx", dir=cache)
+    os.close(fd)
+    shutil.copyfile(out, tmp)
+    os.replace(tmp, hit)  # processes building at once each write whole files
+
+
+#: change to drop the worksheets kept by content (a new pandoc, new styles)
+CACHE_VERSION = "1"
+
+
+def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, lang: str,
+                     cache: Path | None = None) -> int:
     """One DOCX per lesson holding its handouts; returns how many were written."""
     count = 0
     with atomic_output(out_dir) as staged:
@@ -106,6 +141,6 @@ def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, la
             html = (f"<h1>{htmllib.escape(title)}</h1>"
                     + "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts))
             name = re.sub(r"[^a-z0-9-]", "", chapter.get("data-doc", "").rsplit("/", 1)[-1]) or f"lesson-{count}"
-            _pandoc(html, staged / f"{name}.docx", reference, resource_dir, f"{title} 学生活动单", lang)
+            _cached_pandoc(cache, html, staged / f"{name}.docx", reference, resource_dir, f"{title} 学生活动单", lang)
             count += 1
     return count

@@ -194,14 +194,17 @@ def build_base(audience: str, root: Path) -> CellResult:
 def build_school(school: School, root: Path | None = None, share: bool = True,
                  base_ready: bool = False) -> list[CellResult]:
     """Every format of one school's book. ``share``: start from the shared
-    environment of its edition (built here unless ``base_ready``); otherwise
-    from nothing (every page read: the benchmark's comparison)."""
+    environment of its edition (built here unless ``base_ready``) and share
+    the worksheets converted for other schools; otherwise from nothing
+    (every page read, every worksheet converted: the benchmark's comparison)."""
     root = root or source_dir()
     out_root = build_dir(root)
     data = load_data(root)
     corpus = load_corpus(root, data)
     edition = school_edition(school, root)
-    work = out_root / SCHOOLS_DIR / "_work" / school.id
+    # shared: the schools' work folders side by side share what docx.py keeps by
+    # content (worksheets); not shared: a folder of its own, nothing in common
+    work = out_root / SCHOOLS_DIR / "_work" / (school.id if share else f"_alone/{school.id}/work")
     doctrees = work / "doctrees"
     with common.audience_lock(out_root, f"school-{school.id}"):
         shutil.rmtree(doctrees, ignore_errors=True)

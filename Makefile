@@ -15,7 +15,7 @@ export SOURCE_DATE_EPOCH
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := all
-.PHONY: all help setup html editions edition check fix new approve review codeowners release test test-fast preview bench clean
+.PHONY: all help setup html editions edition school schools check fix new approve review codeowners release test test-fast preview bench clean
 
 all: setup editions html ## set up, then build every edition and the site
 
@@ -34,6 +34,14 @@ editions: setup ## build every edition (audience x format) into build/<format>/,
 edition: setup ## build one cell: make edition AUDIENCE=junior-secondary FORMAT=pdf
 	@test -n "$(AUDIENCE)" || { echo "usage: make edition AUDIENCE=<audience> [FORMAT=<format>]"; exit 2; }
 	$(PY) -m tools.publish --jobs 1 --audience $(AUDIENCE) $(if $(FORMAT),--format $(FORMAT))
+
+# The school file reaches the tool through the environment ("$$SCHOOL"), as in `make new`.
+school: setup ## build one school's editions: make school SCHOOL=schools/example-junior.yml
+	@test -n "$$SCHOOL" || { echo "usage: make school SCHOOL=schools/<id>.yml"; exit 2; }
+	$(PY) -m tools.publish.schools --jobs 1 "$$SCHOOL"
+
+schools: setup ## build every school file in schools/ (or SCHOOLS="a.yml b.yml"), a process per core
+	$(PY) -m tools.publish.schools --jobs $(JOBS) --batch "$$SCHOOLS"
 
 check: setup ## run the content checks on the whole knowledge base
 	$(PY) -m tools.check

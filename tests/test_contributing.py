@@ -284,3 +284,23 @@ def test_templates_and_precommit_exist():
     hooks = yamlio.load_file(ROOT / ".pre-commit-config.yaml").data
     entries = [h["entry"] for repo in hooks["repos"] for h in repo["hooks"]]
     assert any("tools.check" in e for e in entries)
+
+
+def test_school_matrix_is_generated_from_the_school_files():
+    """CI builds the school editions as a matrix of batches listed (and
+    checked) by tools.publish.schools --list from the files in schools/."""
+    import json
+    wf = yamlio.load_file(WORKFLOW).data
+    job = wf["jobs"]["schools"]
+    assert job["needs"] == "test" and job["if"] == "needs.test.outputs.schools != '[]'"
+    assert job["strategy"]["matrix"]["batch"] == "${{ fromJSON(needs.test.outputs.schools) }}"
+    assert wf["jobs"]["test"]["outputs"]["schools"] == "${{ steps.schools.outputs.schools }}"
+    listing = next(s for s in wf["jobs"]["test"]["steps"] if s.get("id") == "schools")
+    assert "tools.publish.schools --list" in listing["run"]
+    build = next(s for s in job["steps"] if re.search(r"(?m)^\s*make schools\s*$", s.get("run", "")))
+    assert build["env"]["SCHOOLS"] == "${{ matrix.batch }}"  # through the environment, not pasted into a command
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert "build/schools" in upload["with"]["path"] and "${{ strategy.job-index }}" in upload["with"]["name"]
+    listed = json.loads(run("tools.publish.schools", "--list").stdout)
+    files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "schools").glob("*.yml"))
+    assert files and sorted(f for batch in listed for f in batch.split()) == files

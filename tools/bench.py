@@ -8,7 +8,11 @@ then, on the real knowledge base, each edition format and the whole matrix.
 Every figure is a ratio to a stock HTML build of the same pages; the matrix
 runs serially (with each format's share) and with a process per core. For
 print: Typst's typesetting alone on the largest book (ms a page, beside
-WeasyPrint's), and one PDF edition rebuilt after a one-page edit.
+WeasyPrint's), and one PDF edition rebuilt after a one-page edit; then
+school editions: generated school files (random lessons of the learner
+editions, every format), serially for 10 and 50 schools (seconds per school
+stay flat: the work grows linearly), with a process per core, and with every
+page read per school instead of once per edition (the sharing gain).
 
 Page weight (``--pages-only`` runs just this): a lesson page, the home page
 and the search page of the knowledge base, as our site serves them and as
@@ -279,13 +283,15 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-kb", action="store_true", help="only the generated-corpus measurements")
     ap.add_argument("--skip-pages", action="store_true", help="no page-weight measurement in Chromium")
     ap.add_argument("--pages-only", action="store_true", help="only the page-weight measurement")
+    ap.add_argument("--schools", type=int, default=50, help="generated school files (0 to skip)")
+    ap.add_argument("--skip-schools", action="store_true", help="leave out the school editions")
     ap.add_argument("--json", help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     rows: list[tuple[str, float, float | None]] = []
     weight: list = []
     if args.pages_only:
-        args.skip_corpus = args.skip_kb = True
+        args.skip_corpus = args.skip_kb = args.skip_schools = True
     try:
         if not args.skip_pages:
             weight = page_weight_rows(work)
@@ -336,6 +342,10 @@ def main(argv=None) -> int:
             kb_rows += edit_rows(work)
             report(kb_rows)
             rows += kb_rows
+        if args.schools and not args.skip_schools:
+            school = school_rows(work, args.schools)
+            report(school)
+            rows += school
         if args.json:
             figures = [{"name": n, "seconds": s, "ratio": r} for n, s, r in rows]
             figures += [{"name": f"page weight: {label}", "ours": ours, "stock": stock,
@@ -399,6 +409,123 @@ def edit_rows(work: Path, audience: str = "junior-secondary") -> list:
     again = timed(cmd, env=env)
     return [(f"edition {audience} × pdf, first build (reads the sources)", first, None),
             (f"edition {audience} × pdf after a one-page edit", again, None)]
+
+
+#: the editions the generated schools are based on (senior-secondary's PDF does
+#: not typeset at this commit: a figure uses a glyph Noto CJK lacks)
+SCHOOL_EDITIONS = ("upper-primary", "junior-secondary")
+
+
+def make_schools(dest: Path, count: int, seed: int = 18) -> list[Path]:
+    """``count`` school files with random lessons of the learner editions, in
+    two terms with random weeks, every format. A random choice is completed
+    with the lessons its chosen pages link to (a school file that leaves them
+    out is refused, see tools/publish/schools.py)."""
+    from tools.model import edition_pages, load_corpus, load_data, load_editions
+    from tools.publish.schools import printed_links
+
+    rng = random.Random(seed)
+    data = load_data(ROOT)
+    corpus = load_corpus(ROOT, data)
+    editions = load_editions(ROOT)
+    dest.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(count):
+        edition = editions[SCHOOL_EDITIONS[i % len(SCHOOL_EDITIONS)]]
+        lessons = [d for d in edition_pages(edition, corpus) if corpus[d].meta.get("type") == "lesson"]
+        links = {}
+        for page, _, target in printed_links(edition, lessons, data, corpus):
+            links.setdefault(page, set()).add(target)
+        chosen = set(rng.sample(lessons, rng.randint(3, len(lessons))))
+        while True:  # the lessons the chosen ones link to
+            more = {t for d in chosen for t in links.get(d, ()) if t in lessons} - chosen
+            if not more:
+                break
+            chosen |= more
+        order = [d for d in lessons if d in chosen]
+        rng.shuffle(order)
+        half = (len(order) + 1) // 2
+        rows = []
+        for term, part in (("第一学期", order[:half]), ("第二学期", order[half:])):
+            for d, week in zip(part, sorted(rng.sample(range(1, 21), len(part)))):
+                rows.append(f"  - {{lesson: {corpus[d].meta['id']}, term: {term}, week: {week}}}\n")
+        path = dest / f"bench-school-{i:03d}.yml"
+        path.write_text(f"school: 基准测试第 {i + 1} 学校\nedition: {edition.audience}\nlessons:\n" + "".join(rows)
+                        + "services:\n  - {name: 学校心理辅导室, phone: \"0571-8000 0101\", for: 本校学生}\n"
+                        + "formats: [web, epub, pdf, pdf-print, docx, zip]\n", encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def _school_cells(stdout: str) -> dict[str, float]:
+    """Seconds per format summed over the schools' progress lines ("共用环境":
+    reading an edition's shared environment)."""
+    import re
+    out: dict[str, float] = {}
+    for fmt, secs in re.findall(r"^\[\S+ × (\S+)\] 完成 +(\d+\.\d) s", stdout, re.M):
+        out[fmt] = out.get(fmt, 0.0) + float(secs)
+    return out
+
+
+def school_rows(work: Path, count: int = 50) -> list:
+    """School editions, in wall-clock seconds and in CPU seconds (user and
+    system, every process of the run: what a busy machine does not inflate):
+    serial for 10 and ``count`` schools (seconds per school stay flat when
+    the work grows linearly), with a process per core, and without the
+    shared environment (every page read per school; best of two runs each,
+    alternated)."""
+    import resource
+
+    files = make_schools(work / "schools", count)
+    few = files[:min(10, count)]
+    rows = []
+
+    def build(schools: list[Path], jobs: int, *extra: str) -> tuple[float, float, dict]:
+        out = work / "school-build"
+        shutil.rmtree(out, ignore_errors=True)
+        stdout: list[str] = []
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        secs = timed([PY, "-m", "tools.publish.schools", "--jobs", str(jobs), *extra, *map(str, schools)],
+                     env={"KB_BUILD_DIR": str(out)}, output=stdout)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return secs, cpu, _school_cells(stdout[0])
+
+    cores = os.cpu_count() or 2
+    n, m = len(few), len(files)
+    few_wall, few_cpu, _ = build(few, 1)
+    all_wall, all_cpu, cells = build(files, 1)
+    par_wall, par_cpu, _ = build(files, cores)
+    rows += [(f"schools: {n} schools, serial (wall)", few_wall, None),
+             ("  seconds per school (wall; CPU in the next row)", few_wall / n, None),
+             ("  CPU seconds per school", few_cpu / n, None),
+             (f"schools: {m} schools, serial (wall)", all_wall, None),
+             ("  seconds per school (wall)", all_wall / m, None),
+             ("  CPU seconds per school", all_cpu / m, None),
+             (f"  CPU per school, {n} → {m} schools (ratio, 1.00 = linear)", all_cpu / m, (all_cpu / m) / (few_cpu / n))]
+    rows += [(f"  of which {fmt} cells, per school (wall)", secs / m, None)
+             for fmt, secs in sorted(cells.items(), key=lambda kv: -kv[1])]
+    rows += [(f"schools: {m} schools, {cores} processes (wall)", par_wall, None),
+             ("  seconds per school (wall)", par_wall / m, None),
+             ("  CPU seconds per school", par_cpu / m, None),
+             (f"  speed-up with {cores} processes (wall)", par_wall, all_wall / par_wall)]
+    shared, fresh = [], []
+    for _ in range(2):
+        shared.append(build(few, 1))
+        fresh.append(build(few, 1, "--no-share"))
+    s_wall, s_cpu, s_cells = min(shared, key=lambda r: r[1])
+    f_wall, f_cpu, f_cells = min(fresh, key=lambda r: r[1])
+    rows += [(f"sharing: {n} schools serial, shared environment: CPU s/school (best of 2)", s_cpu / n, None),
+             (f"sharing: {n} schools serial, every page read per school: CPU s/school", f_cpu / n, None),
+             ("  CPU seconds saved per school (ratio: fresh / shared)", (f_cpu - s_cpu) / n, f_cpu / s_cpu),
+             ("  web cells per school, wall (pages are read there): shared", s_cells.get("web", 0) / n, None),
+             ("  web cells per school, wall: every page read", f_cells.get("web", 0) / n,
+              f_cells.get("web", 0) / max(s_cells.get("web", 0), 1e-9)),
+             ("  docx cells per school, wall: shared (worksheets converted once)", s_cells.get("docx", 0) / n, None),
+             ("  docx cells per school, wall: not shared", f_cells.get("docx", 0) / n,
+              f_cells.get("docx", 0) / max(s_cells.get("docx", 0), 1e-9)),
+             ("  shared environments (once per edition, all schools), wall", s_cells.get("共用环境", 0), None)]
+    return rows
 
 
 def _stock_kb_conf(work: Path) -> Path:

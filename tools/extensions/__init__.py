@@ -21,6 +21,7 @@ One module, one job:
 ``kb_lesson``             the lesson header card (web): grades, time, buttons
 ``kb_search``             Chinese search: the index without HMM, page data
 ``kb_colophon``           version, edition, date and commit in footer and books
+``kb_schools``            a school's edition: schedule, local help, its lessons
 ``kb_downloads``          the downloads page, editions and worksheets beside the site
 ``kb_theme``              escaping, navigation, template values, root redirect
 ``kb_assets``             page weight: scripts per page, theme CSS and icons cut
@@ -47,6 +48,7 @@ EXTENSIONS = (
     "tools.extensions.kb_lesson",
     "tools.extensions.kb_search",
     "tools.extensions.kb_colophon",
+    "tools.extensions.kb_schools",
     "tools.extensions.kb_downloads",
     "tools.extensions.kb_theme",
     "tools.extensions.kb_assets",

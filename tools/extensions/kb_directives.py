@@ -9,9 +9,11 @@ doctree before anything is written.
 
 A ``help-box`` prints, after what its author wrote, the national help lines
 of ``source/_data/helplines.yml`` (numbers from the facts registry, read
-through :mod:`tools.model`) and one write-in line for the school's own
-service, so every box gives the same numbers and a number is corrected in
-one place. An ``editor-note`` (what is still to verify, an editor's remark)
+through :mod:`tools.model`) and the local line: a school's edition prints
+the school's services there (kb_schools), any other edition a line to write
+in. The local line is written when the page is written (a post-transform),
+so the schools of an edition share the pages read once. Every box gives the
+same numbers and a number is corrected in one place. An ``editor-note`` (what is still to verify, an editor's remark)
 is never printed: every build drops it, and the checker lists it.
 
 Directives: ``activity`` (``:minutes:`` required), ``handout``,
@@ -23,6 +25,7 @@ from __future__ import annotations
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from tools.model.codes import Code
@@ -92,16 +95,55 @@ def helpline_nodes(data) -> nodes.container | None:
         text = f" {line.name}：{line.when}"
         para += nodes.Text(text)
         items += nodes.list_item("", para)
+    if data.local_helpline is not None:
+        # filled in when the page is written (FillLocalHelplines): a school's
+        # edition prints its own services from pages read once for all schools
+        items += nodes.list_item("", kb_local_helpline())
+    box += items
+    return box
+
+
+class kb_local_helpline(nodes.General, nodes.Element):
+    """The local line of a help box, until :class:`FillLocalHelplines` writes it."""
+
+
+def local_helpline_items(data, school=None) -> list[nodes.list_item]:
+    """The local line of every help box: the school's services (a school's
+    edition, tools.model.schools), else one line for the school to fill in."""
     local = data.local_helpline
-    if local is not None:
+    if school is None:
         para = nodes.paragraph(classes=["kb-helpline-local"])
         para += nodes.Text(f"{local.name}：")
         para += _blank()
         if local.note:
             para += nodes.Text(f"（{local.note}）")
-        items += nodes.list_item("", para)
-    box += items
-    return box
+        return [nodes.list_item("", para)]
+    out = []
+    for service in school.services:
+        para = nodes.paragraph(classes=["kb-helpline-local", "kb-helpline-school"])
+        para += nodes.strong(service.phone, service.phone, classes=["kb-helpline-number"])
+        details = "；".join(x for x in (service.for_whom and f"面向{service.for_whom}", service.hours,
+                                         service.address and f"地址：{service.address}") if x)
+        para += nodes.Text(f" {local.name}·{service.name}" + (f"：{details}。" if details else "。"))
+        out.append(nodes.list_item("", para))
+    return out
+
+
+class FillLocalHelplines(SphinxPostTransform):
+    """Write the local line of every help box, for the school being built
+    (``app.kb_school``, set by kb_schools) or as a blank to fill in."""
+
+    default_priority = 50
+
+    def run(self, **kwargs) -> None:
+        data = getattr(self.app, "kb_data", None)
+        for node in list(self.document.findall(kb_local_helpline)):
+            item = node.parent
+            items = local_helpline_items(data, getattr(self.app, "kb_school", None))
+            if isinstance(item, nodes.list_item):
+                item.replace_self(items)
+            else:
+                node.replace_self([child for li in items for child in li.children])
 
 
 class HelpBoxDirective(SphinxDirective):
@@ -290,6 +332,10 @@ def filter_for_edition(app: Sphinx, doctree: nodes.document) -> None:
             section.parent.remove(section)
 
 
+def _visit_skip(self, node):
+    raise nodes.SkipNode
+
+
 def visit_kb_box(self, node):
     self.visit_admonition(node)
 
@@ -322,6 +368,9 @@ def setup(app: Sphinx) -> dict:
                  typst=(visit_ruby_typst, depart_ruby),
                  latex=(visit_ruby_text, depart_ruby), man=(visit_ruby_text, depart_ruby),
                  texinfo=(visit_ruby_text, depart_ruby))
+    app.add_node(kb_local_helpline, **{fmt: (_visit_skip, None)
+                                       for fmt in ("html", "latex", "text", "man", "texinfo", "typst")})
+    app.add_post_transform(FillLocalHelplines)
     app.add_role("ruby", ruby_role)
     app.add_role("blank", blank_role)
     # before the environment collectors (priority 500) record the table of contents

@@ -11,6 +11,7 @@ dead link. In the full site, ``source/edition.md`` is left out.
 from __future__ import annotations
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.directives.other import TocTree
 from sphinx.util import docname_join
@@ -73,6 +74,15 @@ class EditionContents(TocTree):
         corpus = load_corpus(app.srcdir, app.kb_data)
         docs = app.kb_edition_docs
         out = []
+        front = getattr(app, "kb_front_docs", ())  # a school edition's schedule (kb_schools)
+        if front:
+            self.options = {"maxdepth": 1}
+            self.content = [f"/{d}" for d in front]
+            self.arguments = []
+            for node in super().run():
+                for toctree in node.findall(addnodes.toctree):
+                    toctree["kb_front"] = True  # front matter of the book, not a part (kb_typst)
+                out.append(node)
         for coll in edition.collections:
             entries = [d for d in docs if d.startswith(coll.rstrip("/") + "/")]
             if not entries:
@@ -96,7 +106,7 @@ def _missing_reference(app: Sphinx, env, node, contnode):
     target = docname_join(node.get("refdoc", ""), node["reftarget"])
     if (app.srcdir / f"{target}.md").exists() and target not in env.found_docs:
         logger.warning(
-            f"链接的页面 {target} 不在“{app.kb_edition.title}”版中，读者会看到一个死链接 — "
+            f"链接的页面 {target} 不在{app.kb_edition.label}中，读者会看到一个死链接 — "
             "删去这个链接，或把它放进只给教师看的 teacher-note 中，或让目标页面也面向这类读者",
             location=node, type="kb", subtype=Code.AUD002)
         return nodes.inline("", contnode.astext())

@@ -53,6 +53,14 @@ class Code(StrEnum):
     AUD002 = "AUD002", "链接指向本版不收的页面"
     VER001 = "VER001", "待核实的内容会印进某个版本"
     VER002 = "VER002", "编辑备注（供编辑组跟进）"
+    # school editions (schools/<id>.yml)
+    SCH001 = "SCH001", "学校文件读不出来或不符合格式"
+    SCH002 = "SCH002", "学校选的课不存在或不在这个版本中"
+    SCH003 = "SCH003", "同一课或同一周安排了两次"
+    SCH004 = "SCH004", "电话号码无效"
+    SCH005 = "SCH005", "学校文件里有网页代码"
+    SCH006 = "SCH006", "校徽不是图片、太大或不安全"
+    SCH007 = "SCH007", "链接指向学校没有选的课"
     # currency, terms, residue
     CUR001 = "CUR001", "已废止的做法没有说明是历史"
     TERM001 = "TERM001", "不规范用语"

@@ -83,6 +83,17 @@ class Edition:
         folder = "pdf" if fmt == "pdf-print" else fmt
         return f"{folder}/{self.audience}{EXTENSIONS[fmt]}"
 
+    @property
+    def stem(self) -> str:
+        """File name of the edition's outputs, without extension (a school
+        edition, tools.model.schools, names them after the school)."""
+        return self.audience
+
+    @property
+    def label(self) -> str:
+        """The edition as messages name it."""
+        return f"“{self.title}”版"
+
 
 @functools.lru_cache(maxsize=4)
 def _load(root: Path) -> dict[str, Edition]:

@@ -3,9 +3,11 @@ and one worksheet per lesson, with a reference document whose styles use
 Chinese fonts."""
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -90,14 +92,17 @@ def _klass(name: str) -> str:
 def build(edition, print_html: Path, work: Path, out: Path) -> int:
     """The Word cell: the book, then one worksheet per lesson beside it
     (``<audience>-worksheets/``), from one reading of the print document.
-    Returns how many worksheets were written."""
+    Returns how many worksheets were written. Worksheets are kept by content
+    in ``work/../docx-cache``: the schools of an edition (tools/publish/schools.py)
+    share the lessons' handouts, converted once."""
     doc = lxml.html.document_fromstring(print_html.read_text(encoding="utf-8"))
     reference = reference_docx(work.parent / "reference.docx")
     # the site links each lesson to its learner edition's sheets: only those get a PDF too
     from tools.model import load_data
     audience = load_data(source_dir()).audiences.get(edition.audience)
-    count = build_worksheets(doc, reference, print_html.parent, out.with_name(f"{edition.audience}-worksheets"),
-                             edition.language, pdf=audience is not None and audience.role == "learner")
+    count = build_worksheets(doc, reference, print_html.parent, out.with_name(f"{edition.stem}-worksheets"),
+                             edition.language, pdf=audience is not None and audience.role == "learner",
+                             cache=work.parent / "docx-cache")
     build_book(edition, doc, reference, print_html.parent, out)
     return count
 
@@ -111,10 +116,43 @@ def build_book(edition, doc, reference: Path, resource_dir: Path, out: Path) -> 
         _pandoc(body, staged, reference, resource_dir, edition.title, edition.language)
 
 
-def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, lang: str, pdf: bool = False) -> int:
+def _cached(cache: Path | None, html: str, resource_path: Path, parts: tuple[str, ...], out: Path, make) -> None:
+    """``make(out)``, or a copy of the same conversion done before: the key
+    is everything the output depends on (the HTML, the images it shows,
+    ``parts``: the converter, title, language, reference document; and the
+    date)."""
+    if cache is None:
+        return make(out)
+    key = hashlib.sha256()
+    for part in (html, *parts, os.environ.get("SOURCE_DATE_EPOCH", ""), CACHE_VERSION):
+        key.update(part.encode("utf-8") + b"\0")
+    for src in sorted(set(re.findall(r'src="([^"]+)"', html))):
+        image = resource_path / src
+        key.update(src.encode("utf-8") + (image.read_bytes() if image.is_file() else b"missing"))
+    hit = cache / f"{key.hexdigest()}{out.suffix}"
+    if hit.is_file():
+        shutil.copyfile(hit, out)
+        return
+    make(out)
+    cache.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=out.suffix, dir=cache)
+    os.close(fd)
+    shutil.copyfile(out, tmp)
+    os.replace(tmp, hit)  # processes building at once each write whole files
+
+
+#: change to drop the worksheets kept by content (a new pandoc, new styles)
+CACHE_VERSION = "2"
+
+
+def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, lang: str, pdf: bool = False,
+                     cache: Path | None = None) -> int:
     """One DOCX per lesson holding its handouts and, with ``pdf``, the same as
-    a one-page PDF (``worksheets.build_pdf``); returns how many lessons have them."""
+    a one-page PDF (``worksheets.build_pdf``); returns how many lessons have
+    them. With ``cache``, a sheet converted before (for another school of the
+    edition) is copied, not converted again."""
     count = 0
+    reference_digest = hashlib.sha256(reference.read_bytes()).hexdigest()
     with atomic_output(out_dir) as staged:
         staged.mkdir()
         for chapter in doc.xpath(f"//section[{_klass('chapter')}]"):
@@ -125,9 +163,12 @@ def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, la
             html = (f"<h1>{htmllib.escape(title)}</h1>"
                     + "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts))
             name = re.sub(r"[^a-z0-9-]", "", chapter.get("data-doc", "").rsplit("/", 1)[-1]) or f"lesson-{count}"
-            _pandoc(html, staged / f"{name}.docx", reference, resource_dir, f"{title} 学生活动单", lang)
+            sheet_title = f"{title} 学生活动单"
+            _cached(cache, html, resource_dir, ("docx", sheet_title, lang, reference_digest), staged / f"{name}.docx",
+                    lambda target: _pandoc(html, target, reference, resource_dir, sheet_title, lang))
             if pdf:
-                worksheets.build_pdf(title, "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts),
-                                     resource_dir, staged / f"{name}.pdf", lang)
+                body = "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts)
+                _cached(cache, body, resource_dir, ("pdf", title, lang), staged / f"{name}.pdf",
+                        lambda target: worksheets.build_pdf(title, body, resource_dir, target, lang))
             count += 1
     return count

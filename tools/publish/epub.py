@@ -125,11 +125,25 @@ def _patch_xhtml(path: Path, lang: str, nav: bool, base: str, book_dir: Path) ->
     return order
 
 
-def _patch_ncx(path: Path, base: str) -> None:
+def _patch_ncx(path: Path, base: str, identifier: str | None = None) -> None:
     tree = etree.parse(str(path))
     for content in tree.getroot().iter(f"{{{NCX_NS}}}content"):
         content.set("src", _resolve(content.get("src", ""), base, path.parent))
+    if identifier:  # the book's identifier (a school's edition has its own; Sphinx writes epub_uid)
+        for meta in tree.getroot().iter(f"{{{NCX_NS}}}meta"):
+            if meta.get("name") == "dtb:uid":
+                meta.set("content", identifier)
     tree.write(str(path), xml_declaration=True, encoding="utf-8")
+
+
+def _identifier(opf: Path) -> str | None:
+    """The value of the package's unique identifier."""
+    root = etree.parse(str(opf)).getroot()
+    uid = root.get("unique-identifier")
+    for el in root.iter("{http://purl.org/dc/elements/1.1/}identifier"):
+        if el.get("id") == uid:
+            return (el.text or "").strip() or None
+    return None
 
 
 def package(book_dir: Path, target: Path, lang: str, root_doc: str = "source/edition") -> None:
@@ -137,7 +151,7 @@ def package(book_dir: Path, target: Path, lang: str, root_doc: str = "source/edi
     for stale in book_dir.glob("*.epub"):
         stale.unlink()
     base = root_doc.rpartition("/")[0]
-    _patch_ncx(book_dir / "toc.ncx", base)
+    _patch_ncx(book_dir / "toc.ncx", base, _identifier(book_dir / "content.opf"))
     order = [f"{root_doc}.xhtml"]
     for xhtml in sorted(book_dir.rglob("*.xhtml")):
         is_nav = xhtml.relative_to(book_dir).as_posix() == "nav.xhtml"

@@ -59,27 +59,32 @@ def build_audience(audience: str, formats: list[str], root: Path | None = None) 
 
 
 class Cells:
-    """What the cells of one edition share, and one method per format.
+    """What the cells of one book share, and one method per format.
 
-    The sources are read once (the first Sphinx run fills ``doctrees``, the
+    The book is an edition, or a school's edition (tools/publish/schools.py
+    passes its own ``work``, ``doctrees``, ``overrides`` and ``order``). The
+    sources are read once (the first Sphinx run fills ``doctrees``, the
     others reuse it: every run gets the same ``overrides``); what more than
     one format needs (the print document, the Typst book, the reading copy)
     is made once, when first asked for.
     """
 
-    def __init__(self, edition, root: Path, out_root: Path):
+    def __init__(self, edition, root: Path, out_root: Path, *, work: Path | None = None,
+                 doctrees: Path | None = None, overrides: dict | None = None, order: list[str] | None = None,
+                 corpus: dict | None = None):
         from . import epub
         from .cover import draw_cover
         self.edition, self.root, self.out_root = edition, root, out_root
-        data = load_data(root)
-        self.corpus = load_corpus(root, data)
+        self.corpus = corpus if corpus is not None else load_corpus(root, load_data(root))
+        self.order = order if order is not None else edition_contents(edition, self.corpus)
         # the print marks come from each page's review state (tools.model.review):
         # a draft or lapsed page is marked, a reviewed page is not
-        self.drafts = {d for d in edition_contents(edition, self.corpus) if d in self.corpus and mark(self.corpus[d])}
-        self.work = out_root / "_work" / edition.audience
+        self.drafts = {d for d in self.order if d in self.corpus and mark(self.corpus[d])}
+        self.work = work or out_root / "_work" / edition.audience
         self.work.mkdir(parents=True, exist_ok=True)
-        self.doctrees = out_root / "doctrees" / f"edition-{edition.audience}"
-        self.overrides = {"kb_edition_audience": edition.audience, **epub.ENV_SETTINGS}
+        self.doctrees = doctrees or out_root / "doctrees" / f"edition-{edition.audience}"
+        # one set of settings for every build of the book: the sources are read once
+        self.overrides = {**(overrides or {"kb_edition_audience": edition.audience}), **epub.ENV_SETTINGS}
         self.cover = draw_cover(edition, self.work / "static" / "cover.png", root=root)
         for stale in ("print.html", "pages.json"):
             (self.work / stale).unlink(missing_ok=True)
@@ -94,7 +99,7 @@ class Cells:
         from . import printdoc
         return self._once("print.html", lambda: printdoc.print_document(
             self.edition, self.work, self.doctrees, self.overrides, self.drafts, self.cover, release_label(self.root),
-            edition_contents(self.edition, self.corpus)))
+            self.order))
 
     def typst_book(self) -> Path:
         from . import pdf
@@ -147,7 +152,14 @@ CELL_ORDER = ("web", "zip", "epub", "pdf", "pdf-print", "docx")
 def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellResult]:
     edition = load_editions(root)[audience]
     out_root = build_dir(root)
-    cells = Cells(edition, root, out_root)
+    return run_cells(Cells(edition, root, out_root), formats)
+
+
+def run_cells(cells: Cells, formats: list[str], label: str | None = None) -> list[CellResult]:
+    """The requested formats of one book, a progress line per cell named
+    ``label`` (default: the audience); outputs at ``out_root / edition.output(fmt)``."""
+    edition, out_root = cells.edition, cells.out_root
+    label = label or edition.audience
     results: list[CellResult] = []
     wanted = set(formats) | ({"web"} if "zip" in formats else set())  # the zip packs the site
     for fmt in (f for f in CELL_ORDER if f in wanted):
@@ -156,11 +168,11 @@ def _build_audience(audience: str, formats: list[str], root: Path) -> list[CellR
         rel = str(target.relative_to(out_root))
         try:
             getattr(cells, fmt.replace("-", "_"))(target)
-            res = CellResult(audience, fmt, rel, time.perf_counter() - start, True)
+            res = CellResult(label, fmt, rel, time.perf_counter() - start, True)
         except CellError as exc:
-            res = CellResult(audience, fmt, rel, time.perf_counter() - start, False, str(exc))
+            res = CellResult(label, fmt, rel, time.perf_counter() - start, False, str(exc))
         except Exception:  # noqa: BLE001 - report, never leave a half-built matrix silently
-            res = CellResult(audience, fmt, rel, time.perf_counter() - start, False, traceback.format_exc(limit=4))
+            res = CellResult(label, fmt, rel, time.perf_counter() - start, False, traceback.format_exc(limit=4))
         _report(res)
         results.append(res)
     return results

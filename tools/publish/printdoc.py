@@ -53,6 +53,10 @@ def assemble(pages: dict[str, str], order: list[str], edition, draft_docs: set[s
     # inline the cover so the PDF does not depend on where the build ran
     import base64
     cover_uri = "data:image/png;base64," + base64.b64encode(cover.read_bytes()).decode("ascii")
+    school = getattr(edition, "school", None)  # a school's edition: the school and its file in the colophon
+    school_html = "" if school is None else (
+        f'<p>学校：{htmllib.escape(school.name)} · 学校文件 {htmllib.escape(school.rel)} · '
+        f'SHA-256 {htmllib.escape(school.digest)}</p>')
     body.append(BeautifulSoup(
         f'<section class="cover"><img src="{cover_uri}" alt="封面：{htmllib.escape(edition.title)}"/></section>'
         f'<section class="titlepage"><h1>{htmllib.escape(edition.title)}</h1>'
@@ -60,6 +64,7 @@ def assemble(pages: dict[str, str], order: list[str], edition, draft_docs: set[s
         f'<p class="publisher">{htmllib.escape(edition.publisher)}</p></section>'
         f'<section class="colophon"><p>{htmllib.escape(edition.title)}({htmllib.escape(edition.subtitle)})</p>'
         f'<p>版本 {htmllib.escape(release)} · 构建日期 {build_date()} · 源提交 {htmllib.escape(source_commit())}</p>'
+        f'{school_html}'
         f'<p>本书由青春健康知识库生成。标有“草稿”的章节尚未经过专家审核，内容可能修改。</p>'
         f'<p>健康知识依据世界卫生组织和联合国教科文组织的指导编写，出处见书后参考资料。</p></section>',
         "html.parser"))

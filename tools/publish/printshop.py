@@ -55,6 +55,10 @@ def build(edition, book: Path, reading: Path, out: Path) -> None:
         inputs = {"title": edition.title, "subtitle": edition.subtitle, "publisher": edition.publisher,
                   "cover-color": edition.cover_color, "trim-width": str(trim_w), "trim-height": str(trim_h),
                   "spine": f"{spine:.1f}", "bleed": str(spec.bleed_mm), "slug": str(SLUG_MM)}
+        school = getattr(edition, "school", None)  # a school's edition: its name and logo on the cover
+        if school is not None:
+            inputs.update({"school": school.name, "example": "yes" if school.example else "",
+                           "school-logo": f"school-logo{school.logo.suffix}" if school.logo is not None else ""})
         cover_raw = cover_staged.with_name("cover-raw.pdf")
         typeset(book.parent / "cover.typ", cover_raw, "print", inputs)
         _cover_boxes(cover_raw, cover_staged, trim_w * 2 + spine, trim_h, spec.bleed_mm)
@@ -66,16 +70,17 @@ def print_spec(edition, pages: int, typeset_pages: int, spine: float, trim_w: in
     spec = edition.print_spec
     blank = pages - typeset_pages
     return "\n".join([
-        f"印刷说明 · {edition.title} · {edition.subtitle}",
+        f"印刷说明 · {edition.title} · {edition.subtitle}"
+        + (f" · {edition.school.name}" if getattr(edition, "school", None) is not None else ""),
         f"日期：{build_date()}",
         "",
         f"成品尺寸（裁切后）：{trim_w} × {trim_h} mm（{edition.page_size}）",
         f"出血：四边各 {spec.bleed_mm:g} mm；裁切线在出血外 {SLUG_MM} mm 的边条内",
-        f"内文：{edition.audience}-print.pdf，{pages} 页（排版 {typeset_pages} 页，"
+        f"内文：{edition.stem}-print.pdf，{pages} 页（排版 {typeset_pages} 页，"
         f"书末补空白页 {blank} 页，使页数为 {spec.page_multiple} 的倍数），单页排列，第 1 页为右页（书名页）",
         f"内文用纸：{spec.paper}，每张厚 {spec.sheet_mm:g} mm",
         f"装订：{spec.binding}",
-        f"封面：{edition.audience}-cover.pdf，封底、书脊、封面连排一页；"
+        f"封面：{edition.stem}-cover.pdf，封底、书脊、封面连排一页；"
         f"展开尺寸 {2 * trim_w + spine:.1f} × {trim_h} mm（不含出血），"
         f"书脊宽 {spine:.1f} mm（{pages} 页 ÷ 2 × {spec.sheet_mm:g} mm）",
         f"封面用纸：{spec.cover_paper}",

@@ -17,6 +17,6 @@ def build_site(edition, work: Path, doctrees: Path, overrides: dict, out: Path) 
 def build_zip(edition, site: Path, out: Path) -> None:
     with atomic_output(out) as staged:
         tmp = staged.with_suffix(".d")
-        shutil.copytree(site, tmp / edition.audience, ignore=shutil.ignore_patterns(".buildinfo", "_sources"))
+        shutil.copytree(site, tmp / edition.stem, ignore=shutil.ignore_patterns(".buildinfo", "_sources"))
         fixed_zip(tmp, staged)
         shutil.rmtree(tmp)

@@ -91,18 +91,23 @@ class TypstBuilder(Builder):
         (Path(self.outdir) / "book.txt").write_text("\n".join(writer.plain_text), encoding="utf-8")
         self.copy_templates()
         self.copy_images()
+        school = getattr(edition, "school", None)
+        if school is not None and school.logo is not None:
+            shutil.copyfile(school.logo, Path(self.outdir) / _logo_name(school))
 
     # -- the book's doctree ---------------------------------------------
     def assemble_doctree(self) -> nodes.document:
         env = self.env
         root = self.config.root_doc
         roottree = env.get_doctree(root)
-        parts: list[tuple[str, list[str]]] = []
+        # (caption, pages, front): a front toctree (a school's schedule,
+        # kb_schools) holds chapters before the first part, not a part
+        parts: list[tuple[str, list[str], bool]] = []
         for toctree in roottree.findall(addnodes.toctree):
             docs = [str(d) for d in toctree["includefiles"]]
-            parts.append((toctree.get("caption") or "", docs))
-        self.docnames = {root, *(d for _, docs in parts for d in docs)}
-        content_parts = [p for p in parts if p[0] != APPENDIX_CAPTION and p[1]]
+            parts.append((toctree.get("caption") or "", docs, bool(toctree.get("kb_front"))))
+        self.docnames = {root, *(d for _, docs, _ in parts for d in docs)}
+        content_parts = [p for p in parts if p[0] != APPENDIX_CAPTION and p[1] and not p[2]]
         multipart = len(content_parts) > 1
 
         book = new_document(str(env.doc2path(root)), roottree.settings)
@@ -121,10 +126,11 @@ class TypstBuilder(Builder):
         audience = self.app.kb_data.audiences.get(self.config.kb_edition_audience)
         teacher = audience is not None and audience.role == "educator"
         edition = getattr(self.app, "kb_edition", None)
-        for caption, docs in parts:
+        for caption, docs, front in parts:
             if not docs:
                 continue
-            book += typst_part(title=caption or APPENDIX_CAPTION, page=multipart)
+            if not front:
+                book += typst_part(title=caption or APPENDIX_CAPTION, page=multipart)
             lessons = 0
             for docname in docs:
                 page = pages.get(docname)
@@ -136,7 +142,7 @@ class TypstBuilder(Builder):
                 for child in sof.children:
                     child.parent = sof
                 book += sof
-                chapters[docname] = _chapter_meta(page, lessons, teacher, edition)
+                chapters[docname] = _chapter_meta(None if front else page, lessons, teacher, edition)
         book["kb_chapters"] = chapters
         env.resolve_references(book, root, self)
         for pending in list(book.findall(addnodes.pending_xref)):
@@ -164,6 +170,10 @@ class TypstBuilder(Builder):
             "chapter-break": edition.chapter_break,
             "binding": spec.binding,
         }
+        school = getattr(edition, "school", None)  # a school's edition (tools.model.schools)
+        if school is not None:
+            values.update({"school": school.name, "school-file": school.rel, "school-digest": school.digest,
+                           "school-logo": _logo_name(school), "example": "yes" if school.example else ""})
         args = ",\n  ".join(f"{key}: {escape.string(str(value))}" for key, value in values.items())
         return (
             "// Written by the typst builder (tools/extensions/kb_typst): do not edit.\n"
@@ -199,11 +209,17 @@ class TypstBuilder(Builder):
         pass
 
 
+def _logo_name(school) -> str:
+    """The school's logo in the book's folder (beside the templates)."""
+    return f"school-logo{school.logo.suffix}" if school.logo is not None else ""
+
+
 def _chapter_meta(page, lesson: int, teacher: bool, edition=None) -> dict:
     """What the chapter opener and running heads need: the page's print mark
     from its review state (tools.model.review.print_mark: 草稿 · 未经审核,
     审核后有修改, 试用版, or none), and a kicker above the title (第 3 课, with the
-    lesson's length for teachers; 政策解读, 工作案例, 指南)."""
+    lesson's length for teachers; 政策解读, 工作案例, 指南). No page (the
+    root, a school's schedule): only the edition's 试用版 mark."""
     if page is None:
         return {"mark": TRIAL} if edition is not None and edition.draft else {}
     meta = page.meta

@@ -11,7 +11,7 @@ from docutils import nodes
 
 from test_ext_kb import warnings
 from tools.extensions.kb_typst import escape
-from tools.extensions.kb_typst.translator import UnknownNode, tied_markup, title_words
+from tools.extensions.kb_typst.translator import UnknownNode, _column_weights, tied_markup, title_words
 
 JUNIOR = pytest.mark.sphinx("typst", testroot="edition", freshenv=True,
                             confoverrides={"kb_edition_audience": "junior-secondary"})
@@ -107,6 +107,31 @@ def test_string_literal_escapes():
     assert escape.markup("") == ""
     assert escape.markup("#read(\"x\")") == '#"#read(\\"x\\")";'
     assert escape.string("a\x00b\x1bc") == '"abc"'  # control characters dropped
+
+
+def _tgroup(rows: list[list[str]]) -> nodes.tgroup:
+    group = nodes.tgroup(cols=len(rows[0]))
+    body = nodes.tbody()
+    for cells in rows:
+        row = nodes.row()
+        for text in cells:
+            row += nodes.entry("", nodes.paragraph(text, text))
+        body += row
+    group += body
+    return group
+
+
+def test_table_columns_by_how_wide_their_text_is():
+    # a school's schedule: the term (six Chinese characters) keeps its own width,
+    # the lesson title takes what is left, a Chinese character counts as two
+    schedule = _tgroup([["学期", "周次", "课", "分钟"],
+                        ["七年级上学期", "第 11 周", "同意与身体界限：识别和应对骚扰与侵害", "45"]])
+    assert _column_weights(schedule) == [None, None, 36, None]
+    # long text in two columns: shared out by width, a long entry capped
+    assert _column_weights(_tgroup([["数字", "含义"], ["9 万多人次", "直接受益的学生" * 10]])) == [None, 56]
+    assert _column_weights(_tgroup([["甲" * 8, "乙" * 20]])) == [16, 40]
+    # only short entries: shared out evenly enough, never all auto
+    assert _column_weights(_tgroup([["是", "否"], ["1", "2"]])) == [4, 4]
 
 
 def test_white_space_like_a_reader():

@@ -11,6 +11,7 @@ nothing is dropped silently. Extensions register their own nodes with
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from docutils import nodes
 from sphinx import addnodes
@@ -355,8 +356,7 @@ class TypstTranslator(SphinxTranslator):
         self.body.append(")\n\n")
 
     def visit_tgroup(self, node):
-        widths = _column_weights(node)
-        cols = ", ".join(f"{w}fr" for w in widths)
+        cols = ", ".join("auto" if w is None else f"{w}fr" for w in _column_weights(node))
         self.body.append(f"columns: ({cols},), ")
 
     def depart_tgroup(self, node):
@@ -534,20 +534,35 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
 
-def _column_weights(tgroup: nodes.tgroup) -> list[int]:
-    """Relative column widths from the length of what the columns hold (the
-    widths MyST records for a pipe table are only the dashes typed)."""
+#: a column whose longest entry is at most this wide (in half-width cells:
+#: six Chinese characters) is as wide as that entry (Typst ``auto``), so a
+#: short label such as 七年级上学期 is not broken over two lines
+AUTO_COLUMN = 12
+
+
+def _display_width(text: str) -> int:
+    """Width in half-width cells: a Chinese character or full-width sign is two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _column_weights(tgroup: nodes.tgroup) -> list[int | None]:
+    """Relative column widths from how wide what the columns hold is (the
+    widths MyST records for a pipe table are only the dashes typed); None
+    for a short column (its own width: ``auto``)."""
     ncols = int(tgroup.get("cols", 1))
-    longest = [2] * ncols
+    longest = [0] * ncols
     for row in tgroup.findall(nodes.row):
         col = 0
         for entry in row.children:
             if col >= ncols:
                 break
-            length = len(entry.astext().strip())
-            longest[col] = max(longest[col], min(length, 28))
+            if not entry.get("morecols"):
+                width = max((_display_width(line) for line in entry.astext().strip().splitlines()), default=0)
+                longest[col] = max(longest[col], min(width, 56))
             col += 1 + int(entry.get("morecols", 0))
-    return [max(4, w) for w in longest]
+    if all(w <= AUTO_COLUMN for w in longest):  # a table of short entries: shared out evenly
+        return [max(4, w) for w in longest]
+    return [None if w <= AUTO_COLUMN else max(8, w) for w in longest]
 
 
 def _array(items: list[str]) -> str:

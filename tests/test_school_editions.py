@@ -352,3 +352,31 @@ def test_a_payload_in_a_school_file_stays_text_in_every_output(tmp_path):
     from docx import Document
     docx = "\n".join(p.text for p in Document(str(folder / "payload.docx")).paragraphs)
     assert "<script>alert(1)</script>学校" in docx and "alert(3)" in docx
+
+
+def test_stopping_make_schools_leaves_no_half_written_book(tmp_path):
+    """A teacher presses Ctrl-C (or CI cancels the job) while the schools are
+    being built: the tool says so, the workers stop, no staging folder is left
+    and every file that is there is whole; the next run builds everything."""
+    from test_hostile import _builders_running, _staging, _wait_for_staging
+
+    build = tmp_path / "build"
+    env = {**os.environ, "KB_BUILD_DIR": str(build), "SOURCE_DATE_EPOCH": EPOCH}
+    cmd = [sys.executable, "-m", "tools.publish.schools", "--jobs", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    _wait_for_staging(build / "schools", proc)
+    proc.terminate()
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 143, out
+    assert "构建被中断" in out
+    assert _staging(build / "schools") == []
+    assert _builders_running(build) == []  # the workers stopped too
+    for epub in (build / "schools").glob("*/*.epub"):
+        with zipfile.ZipFile(epub) as zf:
+            assert zf.testzip() is None
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert _staging(build / "schools") == []
+    for school in SCHOOLS.values():
+        for fmt in school.formats:
+            assert (build / school_edition(school, ROOT).output(fmt)).exists(), (school.id, fmt)

@@ -144,6 +144,25 @@ def stop_on_signals() -> None:
 
 
 @contextmanager
+def worker_pool(jobs: int):
+    """A process pool whose workers stop with the build: stopped (SIGTERM,
+    Ctrl-C) or broken, the workers are terminated (each removes its staging
+    folder on the way out: a worker's task ends with SystemExit), else the
+    pool is shut down when its work is done."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=stop_on_signals)
+    try:
+        yield pool
+    except BaseException:
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+@contextmanager
 def audience_lock(out_root: Path, audience: str):
     """Only one process at a time builds an audience's cells: they share its
     saved Sphinx environment and its work folder (two ``make edition`` runs of

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,20 +235,10 @@ def run(audiences=None, formats=None, jobs: int = 0, root: Path | None = None) -
             for aud, fmts in todo.items():
                 results += build_audience(aud, fmts, root)
         else:
-            pool = ProcessPoolExecutor(max_workers=jobs, initializer=common.stop_on_signals)
-            try:
+            with common.worker_pool(jobs) as pool:
                 futures = [pool.submit(build_audience, aud, todo[aud], root) for aud in _largest_first(todo, root)]
                 for fut in as_completed(futures):
                     results += fut.result()
-            except BaseException:
-                # stopped (SIGTERM, Ctrl-C) or broken: stop the workers too; each
-                # removes its staging folder on the way out
-                # (a worker's task ends with SystemExit; the pool then lets it go)
-                for proc in list(getattr(pool, "_processes", {}).values()):
-                    proc.terminate()
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-            pool.shutdown()
     except (SystemExit, KeyboardInterrupt):
         print("构建被中断：已完成的版本保留，未完成的没有写出。", file=sys.stderr, flush=True)
         raise

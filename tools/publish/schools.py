@@ -26,7 +26,7 @@ import shutil
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -261,8 +261,7 @@ def run(paths: list[str], jobs: int = 0, root: Path | None = None, share: bool =
             for school in todo:
                 results += _one(school, root, share, ready)
         else:
-            pool = ProcessPoolExecutor(max_workers=min(jobs, len(schools)), initializer=common.stop_on_signals)
-            try:
+            with common.worker_pool(min(jobs, len(schools))) as pool:
                 if share:
                     for fut in as_completed([pool.submit(build_base, aud, root) for aud in editions]):
                         res = fut.result()
@@ -271,12 +270,6 @@ def run(paths: list[str], jobs: int = 0, root: Path | None = None, share: bool =
                 futures = [pool.submit(_one, school, root, share, ready) for school in todo]
                 for fut in as_completed(futures):
                     results += fut.result()
-            except BaseException:
-                for proc in list(getattr(pool, "_processes", {}).values()):
-                    proc.terminate()
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-            pool.shutdown()
     except (SystemExit, KeyboardInterrupt):
         print("构建被中断：已完成的版本保留，未完成的没有写出。", file=sys.stderr, flush=True)
         raise

@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tools.static_server import serve
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
@@ -198,20 +200,6 @@ def _stock_theme_conf(work: Path) -> Path:
     return conf
 
 
-def _serve(folder: Path):
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
-
-
 def page_weight(browser, url: str) -> dict:
     """One load of ``url`` at 390×844 on the throttled link: bytes, requests, first paint (s)."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
@@ -240,7 +228,7 @@ def page_weight_rows(work: Path) -> list[tuple[str, dict, dict]]:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if chromium is None:
         raise SystemExit("Chromium is not installed: run make setup")
-    servers = {name: _serve(folder) for name, folder in sites.items()}
+    servers = {name: serve(folder) for name, folder in sites.items()}
     rows = []
     try:
         with sync_playwright() as pw:
@@ -250,7 +238,7 @@ def page_weight_rows(work: Path) -> list[tuple[str, dict, dict]]:
             for label, path in WEIGHT_PAGES:
                 medians = {}
                 for name, httpd in servers.items():
-                    url = f"http://127.0.0.1:{httpd.server_address[1]}/{path}"
+                    url = f"{httpd.url}/{path}"
                     loads = [page_weight(browser, url) for _ in range(3)]
                     medians[name] = {k: statistics.median(x[k] for x in loads) for k in loads[0]}
                 rows.append((label, medians["ours"], medians["stock"]))

@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+from tools.model import root_problem
+
 from . import check_files, default_files, report
 
 
@@ -24,8 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     root = Path(args.root)
-    if not (root / "source" / "_data").is_dir():
-        print(f"无法运行：{root.resolve()} 不是知识库根目录（缺少 source/_data）。", file=sys.stderr)
+    if (problem := root_problem(root)):
+        print(problem, file=sys.stderr)
         return 2
     try:
         rels = _expand(root, args.paths) if args.paths else default_files(root)

@@ -27,7 +27,7 @@ from sphinx.util.docutils import SphinxDirective
 from tools import buildinfo
 from tools.model import load_editions
 
-from ._util import kb_pages
+from ._util import kb_pages, para, table
 
 FORMAT_NAMES = {"epub": "电子书（EPUB）", "pdf": "打印版（PDF）", "pdf-print": "印刷厂版内文（PDF，CMYK，含出血和裁切线）",
                 "pdf-cover": "印刷厂版封面（PDF，封底、书脊、封面连排）", "print-spec": "印刷说明（TXT）",
@@ -107,33 +107,8 @@ def worksheets_for(app, docname: str) -> dict[str, tuple[str, int]]:
 
 def _entry(*children, classes=()) -> nodes.entry:
     entry = nodes.entry(classes=list(classes))
-    para = nodes.paragraph()
-    for c in children:
-        para += nodes.Text(c) if isinstance(c, str) else c
-    entry += para
+    entry += para(*children)
     return entry
-
-
-def _table(header: list[str], rows: list[list[nodes.entry]], classes: list[str]) -> nodes.table:
-    table = nodes.table(classes=["kb-table", *classes])
-    group = nodes.tgroup(cols=len(header))
-    table += group
-    for _ in header:
-        group += nodes.colspec(colwidth=1)
-    head = nodes.thead()
-    hrow = nodes.row()
-    for h in header:
-        hrow += _entry(h)
-    head += hrow
-    group += head
-    body = nodes.tbody()
-    for cells in rows:
-        row = nodes.row()
-        for cell in cells:
-            row += cell
-        body += row
-    group += body
-    return table
 
 
 class DownloadsDirective(SphinxDirective):
@@ -158,7 +133,7 @@ class DownloadsDirective(SphinxDirective):
                          _entry(str(cell.get("date", "")), classes=["kb-date"])])
         out: list[nodes.Node] = []
         if rows:
-            out.append(_table(["读者", "文件", "大小", "日期"], rows, ["kb-downloads"]))
+            out.append(table(["读者", "文件", "大小", "日期"], rows, ["kb-downloads"]))
         else:
             out.append(nodes.paragraph(text="各版本尚未构建。运行 make editions 后，这里会列出每个版本的格式、大小和日期。"))
         sheets = worksheet_files(app)
@@ -179,7 +154,7 @@ class DownloadsDirective(SphinxDirective):
                         links.append(nodes.Text(" "))
                 srows.append([_entry(band.get("stage", "")), _entry(meta.get("title", docname)),
                               _entry(*links[:-1] if links else "—")])
-            out.append(_table(["学段", "课程", "下载"], srows, ["kb-worksheets"]))
+            out.append(table(["学段", "课程", "下载"], srows, ["kb-worksheets"]))
         return out
 
 

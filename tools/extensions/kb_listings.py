@@ -33,7 +33,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from tools.model.review import STATE_NAMES, State
 
-from ._util import kb_pages
+from ._util import kb_pages, para as _para, table as _table
 
 TYPE_NAMES = {"lesson": "课程", "policy": "政策解读", "case-study": "案例", "guide": "指南", "page": "页面"}
 STATUS_NAMES = {"in-force": "现行有效", "amended": "已修改", "repealed": "已废止", "superseded": "已被取代"}
@@ -107,41 +107,6 @@ class _Ctx:
         """Position of an age band in school order (age_bands.yml ``order``), not as a string."""
         entry = self.data.age_bands.get(str(band)) if band is not None else None
         return entry.get("order", 99) if entry else 99
-
-
-def _para(*children) -> nodes.paragraph:
-    p = nodes.paragraph()
-    for c in children:
-        p += nodes.Text(c) if isinstance(c, str) else c
-    return p
-
-
-def _table(header: list[str], rows: list[list], classes=()) -> nodes.table:
-    table = nodes.table(classes=["kb-table", *classes])
-    group = nodes.tgroup(cols=len(header))
-    table += group
-    for _ in header:
-        group += nodes.colspec(colwidth=1)
-    thead = nodes.thead()
-    row = nodes.row()
-    for h in header:
-        row += nodes.entry("", _para(h))
-    thead += row
-    group += thead
-    tbody = nodes.tbody()
-    for cells in rows:
-        row = nodes.row()
-        for cell in cells:
-            entry = nodes.entry()
-            if isinstance(cell, list):
-                for i, c in enumerate(cell):
-                    entry += c if isinstance(c, nodes.Element) and not isinstance(c, nodes.Inline) else _para(c)
-            else:
-                entry += cell if isinstance(cell, nodes.paragraph) else _para(cell)
-            row += entry
-        tbody += row
-    group += tbody
-    return table
 
 
 def _page_item(ctx: _Ctx, docname: str, page) -> nodes.list_item:

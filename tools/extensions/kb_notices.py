@@ -8,13 +8,12 @@ is read, so every edition and format (web, EPUB, print, Word) has them."""
 from __future__ import annotations
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from tools.model.codes import Code
 from tools.model.review import DEFAULT_SCOPE, TRIAL, State
 
-from ._util import kb_pages, logger
+from ._util import doc_link, kb_pages, logger
 from .kb_listings import STATUS_NAMES, _para
 
 
@@ -44,7 +43,7 @@ def _insert_notices(app: Sphinx, doctree: nodes.document) -> None:
             target = next((d for d, p in kb_pages(app.env).items() if p.meta.get("id") == m["superseded_by"]), None)
             para = _para("取代它的是：")
             if target:
-                para += _pending_doc(target)
+                para += doc_link(target)
             else:
                 para += nodes.Text(m["superseded_by"])
                 logger.warning(f"superseded_by 指向的页面 {m['superseded_by']!r} 不存在 — 填写取代它的政策页面的 id",
@@ -86,13 +85,6 @@ def _review_notices(app: Sphinx, page) -> list[nodes.Node]:
         note += _para(f"已审核：{who}，{review.on}{scope}。")
         out.append(note)
     return out
-
-
-def _pending_doc(docname: str):
-    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{docname}",
-                                refexplicit=False, refwarn=True)
-    ref += nodes.inline(docname, docname)
-    return ref
 
 
 def setup(app: Sphinx) -> dict:

@@ -17,7 +17,6 @@ show the same words.
 from __future__ import annotations
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.directives.other import TocTree
 from sphinx.util.docutils import SphinxDirective
@@ -26,7 +25,7 @@ from tools.model.codes import Code
 from tools.model.releases import NOTES_DIR, RELEASE_DIR, before, load_releases
 from tools.release.notes import edition_changes, markdown, release_changes
 
-from ._util import logger
+from ._util import doc_link, logger
 
 
 def _releases(directive: SphinxDirective):
@@ -108,10 +107,8 @@ class ReleaseList(SphinxDirective):
             return [nodes.paragraph(text="还没有发布过版本。")]
         items = nodes.bullet_list(classes=["kb-release-list"])
         for docname, r in pages:
-            ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{docname}",
-                                        refexplicit=True, refwarn=True)
-            ref += nodes.inline("", f"{r.version} 版版本说明")
-            para = nodes.paragraph("", "", ref, nodes.Text(f"（{r.date} 发布）"))
+            para = nodes.paragraph("", "", doc_link(docname, f"{r.version} 版版本说明"),
+                                   nodes.Text(f"（{r.date} 发布）"))
             items += nodes.list_item("", para)
         return [items]
 

@@ -23,7 +23,6 @@ build fails as for any edition.
 from __future__ import annotations
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -31,6 +30,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from tools.model import load_corpus
 from tools.model.schools import SCHEDULE_DOC, load_school, paragraphs, school_edition, school_pages
+
+from ._util import doc_link, table
 
 SCHEDULE_TITLE = "教学进度表"
 EXAMPLE_NOTE = "这是用示例学校文件生成的版本：学校、服务机构、地址和电话都是虚构的，请不要拨打。"
@@ -106,20 +107,8 @@ class ScheduleDirective(SphinxDirective):
         return [node]
 
 
-def _entry(*children) -> nodes.entry:
-    entry = nodes.entry()
-    for child in children:
-        entry += child if isinstance(child, nodes.Element) else nodes.paragraph(text=str(child))
-    return entry
-
-
 def _lesson_link(docname: str, title: str, refdoc: str) -> nodes.paragraph:
-    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{docname}", refdoc=refdoc,
-                                refexplicit=True, refwarn=True)
-    ref += nodes.inline(title, title)
-    para = nodes.paragraph()
-    para += ref
-    return para
+    return nodes.paragraph("", "", doc_link(docname, title, refdoc))
 
 
 def schedule_nodes(school, refdoc: str) -> list[nodes.Node]:
@@ -133,29 +122,10 @@ def schedule_nodes(school, refdoc: str) -> list[nodes.Node]:
         out.append(nodes.paragraph(text, text, classes=["kb-school-foreword"]))
     out.append(nodes.paragraph(text=f"{school.name}的课程安排：共 {len(school.lessons)} 课，"
                                     f"{sum(lesson.minutes for lesson in school.lessons)} 分钟。"))
-    table = nodes.table(classes=["kb-schedule"], ids=["school-schedule-table"])
-    title = f"{school.name}教学进度表"
-    table += nodes.title(title, title)
-    group = nodes.tgroup(cols=4)
-    table += group
-    for width in (4, 2, 10, 2):
-        group += nodes.colspec(colwidth=width)
-    head = nodes.thead()
-    row = nodes.row()
-    for label in ("学期", "周次", "课", "分钟"):
-        row += _entry(label)
-    head += row
-    group += head
-    body = nodes.tbody()
-    for lesson in school.lessons:
-        row = nodes.row()
-        row += _entry(lesson.term)
-        row += _entry(f"第 {lesson.week} 周")
-        row += _entry(_lesson_link(lesson.docname, lesson.title, refdoc))
-        row += _entry(lesson.minutes)
-        body += row
-    group += body
-    out.append(table)
+    rows = [[lesson.term, f"第 {lesson.week} 周", _lesson_link(lesson.docname, lesson.title, refdoc), lesson.minutes]
+            for lesson in school.lessons]
+    out.append(table(["学期", "周次", "课", "分钟"], rows, ["kb-schedule"], title=f"{school.name}教学进度表",
+                     ids=["school-schedule-table"], widths=[4, 2, 10, 2]))
     from tools.buildinfo import release
     out.append(nodes.paragraph(
         text=f"本书依据青春健康知识库 {release()} 版，按学校文件 {school.rel} 生成"

@@ -5,13 +5,13 @@ The ground floor of the project. ``tools.extensions`` (Sphinx),
 and data through this package.
 """
 from .codes import Code
-from .data import Audience, Fact, Helpline, KBData, LocalHelpline, Reviewer, Term, load_data
+from .data import Audience, Fact, Helpline, KBData, LocalHelpline, Reviewer, Term, load_data, root_problem
 from .pages import (COLLECTIONS, Page, check_unique_ids, iter_content_files, load_corpus, read_page,
                     read_page_cached, unsafe_paths)
 from .problems import ERROR, INFO, WARNING, Problem
 
 __all__ = [
-    "Audience", "Fact", "Helpline", "KBData", "LocalHelpline", "Reviewer", "Term", "load_data", "COLLECTIONS", "Page",
+    "Audience", "Fact", "Helpline", "KBData", "LocalHelpline", "Reviewer", "Term", "load_data", "root_problem", "COLLECTIONS", "Page",
     "check_unique_ids", "iter_content_files", "load_corpus", "read_page", "read_page_cached", "unsafe_paths",
     "Code", "ERROR", "INFO", "WARNING", "Problem",
 ]

@@ -22,6 +22,16 @@ from .markup import markup_in, strings
 from .problems import ERROR, Problem
 
 DATA_DIR = Path("source") / "_data"
+
+
+def root_problem(root: Path) -> str | None:
+    """Why ``root`` is not a knowledge base, in the words the command-line
+    tools print (they exit 2); None when it is one."""
+    if (root / DATA_DIR).is_dir():
+        return None
+    return f"无法运行：{root.resolve()} 不是知识库根目录（缺少 {DATA_DIR.as_posix()}）。"
+
+
 SCHEMA_PATH = Path(__file__).with_name("data.schema.json")
 
 

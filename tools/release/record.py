@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from tools.model import edition_contents, load_corpus, load_data, load_editions
+from tools.model import edition_contents, load_corpus, load_data, load_editions, root_problem
 from tools.model.releases import (CHANGES_DOC, NOTES_DIR, VERSION, load_releases, read_release, record_path,
                                   version_key)
 from tools.model.review import MARKS, State, content, facts_used, sections
@@ -192,8 +192,8 @@ def main(argv=None) -> int:
     ap.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     root = Path(args.root)
-    if not (root / "source" / "_data").is_dir():
-        print(f"无法运行：{root.resolve()} 不是知识库根目录（缺少 source/_data）。", file=sys.stderr)
+    if (problem := root_problem(root)):
+        print(problem, file=sys.stderr)
         return 2
     try:
         record, page = release(root, args.version, args.date)

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tools.model import load_corpus, load_data, read_page
+from tools.model import load_corpus, load_data, read_page, root_problem
 from tools.model.markup import markup_in
 from tools.model.review import DEFAULT_SCOPE, State, approval_problem, make_digest, under_review
 
@@ -177,8 +177,8 @@ def main(argv=None) -> int:
     ap.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     root = Path(args.root)
-    if not (root / "source" / "_data").is_dir():
-        print(f"无法运行：{root.resolve()} 不是知识库根目录（缺少 source/_data）。", file=sys.stderr)
+    if (problem := root_problem(root)):
+        print(problem, file=sys.stderr)
         return 2
     try:
         path = approve(root, args.page, args.by.split(","), args.date, args.scope)

@@ -15,7 +15,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tools.model import load_corpus, load_data
+from tools.model import load_corpus, load_data, root_problem
 from tools.model.codes import Code
 from tools.model.review import State, due_on, facts_used, folder, in_collection, under_review
 
@@ -134,8 +134,8 @@ def main(argv=None) -> int:
     ap.add_argument("--today", help=argparse.SUPPRESS)  # tests
     args = ap.parse_args(argv)
     root = Path(args.root)
-    if not (root / "source" / "_data").is_dir():
-        print(f"无法运行：{root.resolve()} 不是知识库根目录（缺少 source/_data）。", file=sys.stderr)
+    if (problem := root_problem(root)):
+        print(problem, file=sys.stderr)
         return 2
     today = args.today or dt.date.today().isoformat()
     areas = queue(root, today)

@@ -76,16 +76,19 @@ class SearchChineseKB(SearchChinese):
     def init(self, options: dict) -> None:
         import jieba
         import snowballstemmer
-        jieba.initialize()
+        # a tokenizer of its own: our words must not change how anything else
+        # in the process cuts text (the print book's titles are cut by
+        # jieba's shared one, whether or not a site was built before them)
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
         for word in sorted(self.words):
-            jieba.add_word(word)  # with a frequency that keeps it whole
+            self.tokenizer.add_word(word)  # with a frequency that keeps it whole
         self.stemmer = snowballstemmer.stemmer("english")
 
     def split(self, input: str) -> list[str]:
-        import jieba
-        freq = jieba.dt.FREQ
+        freq = self.tokenizer.FREQ
         out: list[str] = []
-        words = list(jieba.cut(input, HMM=False))
+        words = list(self.tokenizer.cut(input, HMM=False))
         for n, token in enumerate(words):
             out.append(token)
             # the 2- and 3-character words inside a long word, as

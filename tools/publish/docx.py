@@ -116,17 +116,18 @@ def build_book(edition, doc, reference: Path, resource_dir: Path, out: Path) -> 
         _pandoc(body, staged, reference, resource_dir, edition.title, edition.language)
 
 
-def _cached(cache: Path | None, html: str, resource_path: Path, parts: tuple[str, ...], out: Path, make) -> None:
+def _cached(cache: Path | None, html: str, images: list[str], resource_path: Path, parts: tuple[str, ...], out: Path,
+            make) -> None:
     """``make(out)``, or a copy of the same conversion done before: the key
-    is everything the output depends on (the HTML, the images it shows,
-    ``parts``: the converter, title, language, reference document; and the
-    date)."""
+    is everything the output depends on (the HTML, the ``images`` it shows
+    (paths under ``resource_path``), ``parts``: the converter, title,
+    language, reference document; and the date)."""
     if cache is None:
         return make(out)
     key = hashlib.sha256()
     for part in (html, *parts, os.environ.get("SOURCE_DATE_EPOCH", ""), CACHE_VERSION):
         key.update(part.encode("utf-8") + b"\0")
-    for src in sorted(set(re.findall(r'src="([^"]+)"', html))):
+    for src in images:
         image = resource_path / src
         key.update(src.encode("utf-8") + (image.read_bytes() if image.is_file() else b"missing"))
     hit = cache / f"{key.hexdigest()}{out.suffix}"
@@ -142,7 +143,7 @@ def _cached(cache: Path | None, html: str, resource_path: Path, parts: tuple[str
 
 
 #: change to drop the worksheets kept by content (a new pandoc, new styles)
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, lang: str, pdf: bool = False,
@@ -160,15 +161,16 @@ def build_worksheets(doc, reference: Path, resource_dir: Path, out_dir: Path, la
             if not handouts:
                 continue
             title = chapter.xpath(".//h1")[0].text_content().strip().rstrip("¶").strip()
-            html = (f"<h1>{htmllib.escape(title)}</h1>"
-                    + "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts))
+            body = "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts)
+            html = f"<h1>{htmllib.escape(title)}</h1>{body}"
+            images = sorted({img.get("src") for h in handouts for img in h.iter("img") if img.get("src")})
             name = re.sub(r"[^a-z0-9-]", "", chapter.get("data-doc", "").rsplit("/", 1)[-1]) or f"lesson-{count}"
             sheet_title = f"{title} 学生活动单"
-            _cached(cache, html, resource_dir, ("docx", sheet_title, lang, reference_digest), staged / f"{name}.docx",
+            _cached(cache, html, images, resource_dir, ("docx", sheet_title, lang, reference_digest),
+                    staged / f"{name}.docx",
                     lambda target: _pandoc(html, target, reference, resource_dir, sheet_title, lang))
             if pdf:
-                body = "".join(lxml.html.tostring(h, encoding="unicode") for h in handouts)
-                _cached(cache, body, resource_dir, ("pdf", title, lang), staged / f"{name}.pdf",
+                _cached(cache, body, images, resource_dir, ("pdf", title, lang), staged / f"{name}.pdf",
                         lambda target: worksheets.build_pdf(title, body, resource_dir, target, lang))
             count += 1
     return count

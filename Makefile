@@ -13,6 +13,9 @@ JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 export SOURCE_DATE_EPOCH
 export PYTHONDONTWRITEBYTECODE := 1
+# progress lines reach a pipe (CI's log, `make | tee`) as they happen; CI runs
+# unbuffered too, so the tests see the output the way CI does
+export PYTHONUNBUFFERED := 1
 
 .DEFAULT_GOAL := all
 .PHONY: all help setup html editions edition school schools check fix new approve review codeowners release test test-fast preview bench clean

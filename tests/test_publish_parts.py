@@ -139,3 +139,45 @@ def test_spine_width_from_pages_and_paper():
     spec = EDITION.print_spec
     assert spec.spine_mm(80) == pytest.approx(80 / 2 * spec.sheet_mm, abs=0.05)
     assert spec.spine_mm(400) > spec.spine_mm(80)
+
+
+REPORTS = r'''
+import sys
+from tools.publish import common
+from tools.publish.matrix import CellResult, _report
+
+def cells(worker):
+    for i in range(150):
+        ok = i % 10
+        _report(CellResult(f"w{worker}", "epub", f"epub/w{worker}-{i}.epub", 0.1, bool(ok),
+                           "" if ok else "第一行\n第二行"))
+
+with common.worker_pool(2) as pool:
+    for fut in [pool.submit(cells, w) for w in range(4)]:
+        fut.result()
+'''
+
+
+def test_progress_lines_of_parallel_workers_stay_whole(repo_root):
+    """`make editions` with a process per core: each cell's line (and a failed
+    cell's message under it) reaches the terminal whole, even when Python runs
+    unbuffered as CI runs it (print writes a line and its newline apart)."""
+    import os
+    import re
+    import sys
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.run([sys.executable, "-c", REPORTS], capture_output=True, text=True,
+                          cwd=repo_root, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    line = re.compile(r"^\[w(\d) × epub\] (完成|失败)   0\.1 s  epub/w\1-(\d+)\.epub$")
+    seen = set()
+    for n, text in enumerate(lines):
+        m = line.match(text)
+        if m:
+            seen.add((m[1], int(m[3])))
+            if m[2] == "失败":  # its message follows it, unbroken
+                assert lines[n + 1:n + 3] == ["    第一行", "    第二行"], lines[n:n + 3]
+        else:
+            assert text in ("    第一行", "    第二行"), f"line {n + 1} is broken: {text!r}"
+    assert len(seen) == 600 and len(lines) == 600 + 2 * 60

@@ -143,15 +143,54 @@ def stop_on_signals() -> None:
         signal.signal(sig, stop)
 
 
+_OUTPUT_LOCK = None  # set in each worker of a pool: one writer at a time
+
+
+def say(text: str, stream=None) -> None:
+    """Write ``text`` and a newline to stdout (or ``stream``) in one piece.
+
+    Workers of a pool share the parent's stdout: ``print`` writes a line and
+    its newline separately when Python runs unbuffered (PYTHONUNBUFFERED, as
+    CI does), so two workers' lines could be glued together. A whole message
+    goes out in one ``os.write`` loop, under the pool's lock."""
+    stream = stream or sys.stdout
+    data = (text + "\n").encode(stream.encoding or "utf-8", "replace")
+    lock = _OUTPUT_LOCK
+    if lock is not None:
+        lock.acquire()
+    try:
+        stream.flush()
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, io.UnsupportedOperation):  # captured (pytest) or in-memory
+            stream.write(text + "\n")
+            stream.flush()
+            return
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _worker_start(lock) -> None:
+    global _OUTPUT_LOCK
+    _OUTPUT_LOCK = lock
+    stop_on_signals()
+
+
 @contextmanager
 def worker_pool(jobs: int):
     """A process pool whose workers stop with the build: stopped (SIGTERM,
     Ctrl-C) or broken, the workers are terminated (each removes its staging
     folder on the way out: a worker's task ends with SystemExit), else the
     pool is shut down when its work is done."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=stop_on_signals)
+    lock = multiprocessing.Lock()
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(lock,))
     try:
         yield pool
     except BaseException:
@@ -174,7 +213,7 @@ def audience_lock(out_root: Path, audience: str):
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"[{audience}] 另一个构建正在使用这个版本，等待它结束……", flush=True)
+            say(f"[{audience}] 另一个构建正在使用这个版本，等待它结束……")
             fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield

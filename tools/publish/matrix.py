@@ -44,10 +44,10 @@ def plan(audiences=None, formats=None, root: Path | None = None) -> dict[str, li
 
 def _report(result: CellResult) -> None:
     status = "完成" if result.ok else "失败"
-    line = f"[{result.audience} × {result.fmt}] {status} {result.seconds:5.1f} s  {result.path}"
-    print(line, flush=True)
+    text = f"[{result.audience} × {result.fmt}] {status} {result.seconds:5.1f} s  {result.path}"
     if not result.ok:
-        print("    " + result.message.replace("\n", "\n    "), flush=True)
+        text += "\n    " + result.message.replace("\n", "\n    ")
+    common.say(text)  # one piece: workers of a pool share stdout
 
 
 def build_audience(audience: str, formats: list[str], root: Path | None = None) -> list[CellResult]:

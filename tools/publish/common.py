@@ -146,14 +146,14 @@ def stop_on_signals() -> None:
 _OUTPUT_LOCK = None  # set in each worker of a pool: one writer at a time
 
 
-def say(text: str, stream=None) -> None:
-    """Write ``text`` and a newline to stdout (or ``stream``) in one piece.
+def say(text: str) -> None:
+    """Write ``text`` and a newline to stdout in one piece.
 
     Workers of a pool share the parent's stdout: ``print`` writes a line and
     its newline separately when Python runs unbuffered (PYTHONUNBUFFERED, as
     CI does), so two workers' lines could be glued together. A whole message
     goes out in one ``os.write`` loop, under the pool's lock."""
-    stream = stream or sys.stdout
+    stream = sys.stdout
     data = (text + "\n").encode(stream.encoding or "utf-8", "replace")
     lock = _OUTPUT_LOCK
     if lock is not None:
